@@ -1,0 +1,296 @@
+//! Load harness for the foundation (issue 2). Starts the release binary on a
+//! temporary data folder and measures, over real HTTP on loopback:
+//!
+//! - sequential edit latency, p50/p99 (every edit acknowledged, hence flushed);
+//! - edit throughput with 1, 8 and 64 concurrent writers on distinct pages,
+//!   with sled flushes per second and edits per flush (group commit);
+//! - page GET throughput and p99 at 64 connections (`wrk` when installed,
+//!   otherwise a built-in client).
+//!
+//! Run with `cargo bench --bench foundation`. `OSTROM_BENCH_SECONDS` sets the
+//! length of each throughput run (default 5).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use serde_json::{Value, json};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ostrom"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("RUST_LOG", "warn,ostrom::cli=info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the ostrom binary");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let base = loop {
+            let line = lines.next().expect("server log").unwrap();
+            if let Some(at) = line.find("http://") {
+                break line[at..].split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn flushes(client: &Client, base: &str) -> u64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("ostrom_store_flushes_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// One acknowledged edit; returns the new head.
+async fn edit(
+    client: &Client,
+    base: &str,
+    token: &str,
+    slug: &str,
+    text: &str,
+    head: Option<u64>,
+) -> u64 {
+    let mut body = json!({"markdown": text, "summary": "bench"});
+    if let Some(head) = head {
+        body["base_revision"] = json!(head);
+    }
+    let response = client
+        .put(format!("{base}/api/v1/spaces/main/pages/{slug}"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "edit failed: {}",
+        response.status()
+    );
+    let answer: Value = response.json().await.unwrap();
+    answer["revision"]["id"].as_u64().unwrap()
+}
+
+fn page_text(writer: usize, n: u64) -> String {
+    format!(
+        "# Page {writer}\n\nRévision {n} : une économie au service des personnes.\n\n- point un\n- point deux\n"
+    )
+}
+
+async fn sequential_latency(client: &Client, base: &str, token: &str, edits: u64) {
+    let mut head = None;
+    let mut latencies = Vec::with_capacity(edits as usize);
+    for n in 0..edits {
+        let started = Instant::now();
+        head = Some(edit(client, base, token, "Sequential", &page_text(0, n), head).await);
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "| sequential edits | {edits} | p50 {} | p99 {} |",
+        ms(percentile(&latencies, 50.0)),
+        ms(percentile(&latencies, 99.0))
+    );
+}
+
+async fn throughput(client: &Client, base: &str, token: &str, writers: usize, seconds: u64) -> f64 {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let flushes_before = flushes(client, base).await;
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|writer| {
+            let (client, base, token) = (client.clone(), base.to_owned(), token.to_owned());
+            let (stop, done) = (stop.clone(), done.clone());
+            tokio::spawn(async move {
+                let slug = format!("Writers{writers}_{writer}");
+                let mut head = None;
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    head = Some(
+                        edit(&client, &base, &token, &slug, &page_text(writer, n), head).await,
+                    );
+                    done.fetch_add(1, Ordering::Relaxed);
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let flushed = flushes(client, base).await - flushes_before;
+    let edits = done.load(Ordering::Relaxed);
+    let rate = edits as f64 / elapsed;
+    println!(
+        "| {writers} writers | {edits} edits | {rate:.0} edits/s | {:.0} flushes/s, {:.1} edits per flush |",
+        flushed as f64 / elapsed,
+        edits as f64 / flushed.max(1) as f64
+    );
+    rate
+}
+
+fn wrk_available() -> bool {
+    Command::new("wrk").arg("--version").output().is_ok()
+}
+
+/// Page reads at 64 connections with wrk: (requests/s, p99).
+fn reads_with_wrk(url: &str, seconds: u64) -> Option<(f64, String)> {
+    let output = Command::new("wrk")
+        .args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency", url])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rate = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))?
+        .trim()
+        .to_owned();
+    Some((rate, p99))
+}
+
+async fn reads_with_client(client: &Client, url: &str, seconds: u64) -> (f64, String) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let (client, url, stop) = (client.clone(), url.to_owned(), stop.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let started = Instant::now();
+                    let response = client.get(&url).send().await.unwrap();
+                    assert!(response.status().is_success());
+                    response.bytes().await.unwrap();
+                    latencies.push(started.elapsed());
+                }
+                latencies
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.unwrap());
+    }
+    all.sort();
+    let rate = all.len() as f64 / started.elapsed().as_secs_f64();
+    (rate, ms(percentile(&all, 99.0)))
+}
+
+async fn run() {
+    let seconds: u64 = std::env::var("OSTROM_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let base = server.base.clone();
+    let client = Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()
+        .unwrap();
+    let password = "benchmark password";
+    client
+        .post(format!("{base}/api/v1/accounts"))
+        .json(&json!({"username": "bench", "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let session: Value = client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"username": "bench", "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "ostrom foundation benchmark: {cores} cores, server and load generator on one machine\n"
+    );
+    println!("| measure | count | result | |\n|---|---|---|---|");
+    sequential_latency(&client, &base, &token, 2000).await;
+    let one = throughput(&client, &base, &token, 1, seconds).await;
+    throughput(&client, &base, &token, 8, seconds).await;
+    let many = throughput(&client, &base, &token, 64, seconds).await;
+    println!("| 64 writers vs 1 | | {:.1}× | |", many / one);
+
+    let text = "Une économie au service des personnes. ".repeat(100);
+    edit(&client, &base, &token, "Lecture", &text, None).await;
+    let url = format!("{base}/api/v1/spaces/main/pages/Lecture");
+    let (generator, (rate, p99)) = match wrk_available()
+        .then(|| reads_with_wrk(&url, seconds * 2))
+        .flatten()
+    {
+        Some(result) => ("wrk -t2 -c64", result),
+        None => (
+            "built-in client, 64 connections",
+            reads_with_client(&client, &url, seconds * 2).await,
+        ),
+    };
+    println!(
+        "| page GET ({generator}) | {} B page | {rate:.0} req/s | p99 {p99} |",
+        text.len()
+    );
+    drop(server);
+}
+
+fn main() {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}

@@ -1,0 +1,176 @@
+//! The command line: `ostrom [serve]`, `ostrom admin create-user`, `ostrom openapi`.
+//!
+//! Flags fall back to `OSTROM_*` environment variables, then to the embedded
+//! defaults (data in `./data`, listening on `127.0.0.1:8080`). Failures print
+//! one line to stderr and exit non-zero.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use ostrom::auth::Password;
+use ostrom::config::Config;
+use ostrom::service::{App, Registration};
+
+#[derive(Parser)]
+#[command(
+    name = "ostrom",
+    version,
+    about = "Ostrom: a knowledge-commons wiki server",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the wiki (what `ostrom` does with no subcommand).
+    Serve(ServeArgs),
+    /// Operator tasks, run while the server is stopped.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Print the OpenAPI 3.1 document of the HTTP API.
+    Openapi,
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// The data folder (created on first start).
+    #[arg(long, env = "OSTROM_DATA", default_value = Config::DEFAULT_DATA_DIR)]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// The address to listen on.
+    #[arg(long, env = "OSTROM_LISTEN", default_value = Config::DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// The largest page text accepted, in bytes.
+    #[arg(long, env = "OSTROM_MAX_PAGE_BYTES", default_value_t = 1024 * 1024)]
+    max_page_bytes: usize,
+    /// Mark the session cookie `Secure` (set this when serving over https).
+    #[arg(long, env = "OSTROM_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account; the password is read from the first line of stdin.
+    CreateUser {
+        /// The username.
+        name: String,
+        /// Make the account an instance administrator.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let outcome = match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Admin(AdminCommand::CreateUser { name, admin, data })) => {
+            create_user(&name, admin, data)
+        }
+        Some(Command::Openapi) => {
+            print!("{}", ostrom::http::openapi::document_json());
+            Ok(())
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ostrom: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = Config::new(args.data.data);
+    config.listen = args.listen;
+    config.limits.max_page_bytes = args.max_page_bytes;
+    config.sessions.secure_cookie = args.secure_cookies;
+    if config.limits.max_page_bytes == 0 {
+        bail!("--max-page-bytes must be at least 1");
+    }
+    runtime()?.block_on(async {
+        let data_dir = config.data_dir().display().to_string();
+        let server = ostrom::server::start(config, ostrom::server::termination_signal())
+            .await
+            .with_context(|| format!("could not start serving data from {data_dir}"))?;
+        tracing::info!(data = %data_dir, "ostrom serving http://{}", server.address);
+        server
+            .wait()
+            .await
+            .context("the server stopped with an error")
+    })
+}
+
+fn create_user(name: &str, admin: bool, data: DataArgs) -> anyhow::Result<()> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from stdin")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    let config = Config::new(data.data);
+    runtime()?.block_on(async {
+        let store = ostrom::server::open_store(&config).with_context(|| {
+            format!(
+                "could not open the data folder {} (stop the server first)",
+                config.data_dir().display()
+            )
+        })?;
+        let app = App::new(store.clone(), config);
+        let registration = Registration {
+            username: name.to_owned(),
+            password: Password::new(password),
+            email: None,
+        };
+        let account = app.register(registration, admin).await;
+        store.shutdown().context("could not flush the store")?;
+        let account = account.context("could not create the account")?;
+        println!(
+            "created {} (id {}{})",
+            account.username,
+            account.id,
+            if account.is_admin {
+                ", administrator"
+            } else {
+                ""
+            }
+        );
+        Ok(())
+    })
+}

@@ -1,0 +1,84 @@
+//! The validated configuration of an instance, built once at start-up by the
+//! CLI (flags and `OSTROM_*` variables) or by tests, then shared read-only.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds `store/` (sled) and, later, derived data such as the search index.
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub limits: Limits,
+    pub sessions: SessionPolicy,
+    pub login_throttle: LoginThrottle,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest page text accepted, in bytes of UTF-8 (default 1 MiB).
+    pub max_page_bytes: usize,
+    /// Largest body of any other request, in bytes.
+    pub max_small_body_bytes: usize,
+    /// Requests taking longer are answered 503.
+    pub request_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionPolicy {
+    /// How long a login session lasts (default 30 days).
+    pub ttl: Duration,
+    /// Add `Secure` (and the `__Host-` prefix) to the session cookie: set when
+    /// the instance is served over https.
+    pub secure_cookie: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoginThrottle {
+    pub failures_per_username: u32,
+    pub failures_per_address: u32,
+    pub window: Duration,
+}
+
+impl Config {
+    pub const DEFAULT_DATA_DIR: &'static str = "./data";
+    pub const DEFAULT_LISTEN: &'static str = "127.0.0.1:8080";
+
+    /// The defaults, with data in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            limits: Limits {
+                max_page_bytes: 1024 * 1024,
+                max_small_body_bytes: 64 * 1024,
+                request_timeout: Duration::from_secs(30),
+            },
+            sessions: SessionPolicy {
+                ttl: Duration::from_secs(30 * 24 * 3600),
+                secure_cookie: false,
+            },
+            login_throttle: LoginThrottle {
+                failures_per_username: 5,
+                failures_per_address: 20,
+                window: Duration::from_secs(15 * 60),
+            },
+        }
+    }
+
+    pub fn store_dir(&self) -> PathBuf {
+        self.data_dir.join("store")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The body limit of requests that carry a page text: the text may grow
+    /// when escaped as JSON, so allow for that beyond the text limit itself,
+    /// which the service checks exactly.
+    pub fn page_body_limit(&self) -> usize {
+        self.limits.max_page_bytes * 2 + 64 * 1024
+    }
+}

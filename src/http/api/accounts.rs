@@ -1,0 +1,162 @@
+//! Accounts, sessions, personal API tokens and "who am I".
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Password;
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, Auth, ClientIp, session_cookie_header};
+use crate::service::{AccountView, App, MeView, Registration, SessionView, TokenView};
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    /// 1 to 64 letters, digits, `_`, `-` or `.`; unique case-insensitively.
+    pub username: String,
+    /// 8 to 1024 characters.
+    pub password: String,
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TokenBody {
+    /// 1 to 64 characters, unique among your tokens.
+    pub name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Account created. The first account of an instance is its administrator and the steward of `main`.", body = AccountView),
+        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    State(app): State<App>,
+    ApiJson(body): ApiJson<RegisterBody>,
+) -> Result<(StatusCode, Json<AccountView>), ApiError> {
+    let registration = Registration {
+        username: body.username,
+        password: Password::new(body.password),
+        email: body.email,
+    };
+    let account = app.register(registration, false).await?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts",
+    request_body = LoginBody,
+    responses(
+        (status = 201, description = "Logged in. The body carries a bearer token; a session cookie (HttpOnly, SameSite=Lax) is set too.", body = SessionView,
+            headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`: wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many failures for this name or address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn log_in(
+    State(app): State<App>,
+    ClientIp(client): ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let password = Password::new(body.password);
+    let session = app.log_in(&body.username, &password, client).await?;
+    let cookie = session_cookie_header(
+        Some(&session.token),
+        app.session_ttl().as_secs(),
+        app.config().sessions.secure_cookie,
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok((StatusCode::CREATED, headers, Json(session)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out: the token or session used is revoked and the cookie cleared"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn log_out(
+    State(app): State<App>,
+    Auth(auth): Auth,
+) -> Result<impl IntoResponse, ApiError> {
+    app.log_out(&auth).await?;
+    let cookie = session_cookie_header(None, 0, app.config().sessions.secure_cookie);
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, value);
+    }
+    Ok((StatusCode::NO_CONTENT, headers))
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The authenticated user and their memberships", body = MeView),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn me(State(app): State<App>, Auth(auth): Auth) -> Result<Json<MeView>, ApiError> {
+    Ok(Json(app.me(&auth)?))
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = TokenBody,
+    responses(
+        (status = 201, description = "A personal API token, shown once", body = TokenView),
+        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`name_taken`: you have a token of that name", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_token(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiJson(body): ApiJson<TokenBody>,
+) -> Result<(StatusCode, Json<TokenView>), ApiError> {
+    let token = app.create_api_token(&auth.actor, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(token)))
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The names of your API tokens", body = Vec<String>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_tokens(
+    State(app): State<App>,
+    Auth(auth): Auth,
+) -> Result<Json<Vec<String>>, ApiError> {
+    Ok(Json(app.api_token_names(&auth.actor)?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("name" = String, Path, description = "The token's name")),
+    responses(
+        (status = 204, description = "The token is revoked"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revoke_token(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    app.revoke_api_token(&auth.actor, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

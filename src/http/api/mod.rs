@@ -1,0 +1,6 @@
+//! The JSON API's handlers (`/api/v1/...` and operations), one file per area.
+
+pub mod accounts;
+pub mod changes;
+pub mod ops;
+pub mod pages;

@@ -1,0 +1,360 @@
+//! Pages: read, write, delete, move, revert, history, revisions, diffs, lists.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, OptionalJson};
+use crate::model::RevisionId;
+use crate::service::{
+    App, DiffView, EditRequest, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
+    WriteStatus, WriteView,
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct EditBody {
+    pub markdown: String,
+    pub summary: Option<String>,
+    /// The revision you edited. Required for an existing page (or send `If-Match`).
+    pub base_revision: Option<RevisionId>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeleteBody {
+    /// The revision you saw. Required (or send `If-Match`).
+    pub base_revision: Option<RevisionId>,
+    pub summary: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MoveBody {
+    /// The new title or slug.
+    pub to: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RevertBody {
+    pub to_revision: RevisionId,
+    pub summary: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Items per page: 1 to 500, default 50.
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffParams {
+    /// Older revision; default: the parent of `to`.
+    pub from: Option<RevisionId>,
+    /// Newer revision; default: the head.
+    pub to: Option<RevisionId>,
+}
+
+type PagePath = ApiPath<(String, String)>;
+
+/// What must be escaped in a path segment (RFC 3986 `pchar` complement).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn etag(revision: RevisionId) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{revision}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// The revision an `If-Match` header names (`"42"`), if any.
+fn if_match(headers: &HeaderMap) -> Result<Option<RevisionId>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let inner = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    inner.parse::<RevisionId>().map(Some).map_err(|_| {
+        ApiError::invalid_input("If-Match must be the page's ETag, a revision id such as \"42\"")
+    })
+}
+
+fn base_revision(
+    body: Option<RevisionId>,
+    headers: &HeaderMap,
+) -> Result<Option<RevisionId>, ApiError> {
+    match (body, if_match(headers)?) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid_input(
+            "base_revision and If-Match name different revisions",
+        )),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+fn write_response((status, view): (WriteStatus, WriteView)) -> Response {
+    let mut headers = HeaderMap::new();
+    let code = match status {
+        WriteStatus::Created => StatusCode::CREATED,
+        WriteStatus::Published => StatusCode::OK,
+        WriteStatus::Queued => StatusCode::ACCEPTED,
+    };
+    if status != WriteStatus::Queued {
+        headers.insert(header::ETAG, etag(view.revision.id));
+    }
+    if status == WriteStatus::Created {
+        let slug = percent_encoding::utf8_percent_encode(&view.slug, PATH_SEGMENT);
+        let location = format!("/api/v1/spaces/{}/pages/{slug}", view.space);
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            headers.insert(header::LOCATION, value);
+        }
+    }
+    (code, headers, Json(view)).into_response()
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/pages", tag = "pages",
+    params(("space" = String, Path, description = "Space slug"), ListParams),
+    responses(
+        (status = 200, description = "The space's pages in slug order (deleted pages and redirects left out)", body = Listing<PageSummaryView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_pages(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Listing<PageSummaryView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    let listing = app.list_pages(viewer, &space, params.cursor.as_deref(), params.limit)?;
+    Ok(Json(listing))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/pages/{slug}", tag = "pages",
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title (NFC-normalised, spaces as `_`)"),
+           ("If-None-Match" = Option<String>, Header, description = "An ETag seen before: 304 if unchanged")),
+    responses(
+        (status = 200, description = "The page as readers see it. After a move, the old slug answers with `redirected_from`.", body = PageView,
+            headers(("ETag" = String, description = "`\"<revision id>\"`"))),
+        (status = 304, description = "Not modified since the `If-None-Match` ETag"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`deleted`: the page's head is a deletion", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_page(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath((space, slug)): PagePath,
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    let page = app.read_page(viewer, &space, &slug)?;
+    let tag = etag(page.revision.id);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ETAG, tag.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let unchanged = request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == "*" || t.trim().as_bytes() == tag.as_bytes())
+        });
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
+    Ok((headers, Json(page)).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/spaces/{space}/pages/{slug}", tag = "pages",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title"),
+           ("If-Match" = Option<String>, Header, description = "The ETag of the revision you edited (instead of `base_revision`)")),
+    request_body = EditBody,
+    responses(
+        (status = 201, description = "Page created", body = WriteView),
+        (status = 200, description = "Edit published (merged three-way if the base was stale)", body = WriteView),
+        (status = 202, description = "Edit queued for review", body = WriteView),
+        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`edit_conflict`: overlapping changes; carries `head_revision` and `merged` (the text with conflict markers)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`missing_base`: the page exists and no base revision was named", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_page(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): PagePath,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<EditBody>,
+) -> Result<Response, ApiError> {
+    let edit = EditRequest {
+        base: base_revision(body.base_revision, &headers)?,
+        markdown: body.markdown,
+        summary: body.summary,
+    };
+    let outcome = app.save_page(&auth.actor, &space, &slug, edit).await?;
+    Ok(write_response(outcome))
+}
+
+#[utoipa::path(delete, path = "/api/v1/spaces/{space}/pages/{slug}", tag = "pages",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title"),
+           ("If-Match" = Option<String>, Header, description = "The ETag of the revision you saw (instead of `base_revision`)")),
+    request_body(content = DeleteBody, description = "May be empty when `If-Match` is sent"),
+    responses(
+        (status = 200, description = "Deleted: a revision that revert restores", body = WriteView),
+        (status = 202, description = "Deletion queued for review", body = WriteView),
+        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`edit_conflict`: the page changed since the base", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`deleted`: already deleted", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`missing_base`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_page(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): PagePath,
+    headers: HeaderMap,
+    OptionalJson(body): OptionalJson<DeleteBody>,
+) -> Result<Response, ApiError> {
+    let (body_base, summary) = body.map_or((None, None), |b| (b.base_revision, b.summary));
+    let base = base_revision(body_base, &headers)?;
+    let outcome = app
+        .delete_page(&auth.actor, &space, &slug, base, summary)
+        .await?;
+    Ok(write_response(outcome))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/pages/{slug}/move", tag = "pages",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title")),
+    request_body = MoveBody,
+    responses(
+        (status = 200, description = "Moved; the old slug now redirects", body = WriteView),
+        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`page_exists`: a page has the new title", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "`deleted`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn move_page(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): PagePath,
+    ApiJson(body): ApiJson<MoveBody>,
+) -> Result<Response, ApiError> {
+    let outcome = app
+        .move_page(&auth.actor, &space, &slug, &body.to, body.summary)
+        .await?;
+    Ok(write_response(outcome))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/pages/{slug}/revert", tag = "pages",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title")),
+    request_body = RevertBody,
+    responses(
+        (status = 200, description = "Reverted: a new revision with the old text", body = WriteView),
+        (status = 202, description = "Revert queued for review", body = WriteView),
+        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revert_page(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): PagePath,
+    ApiJson(body): ApiJson<RevertBody>,
+) -> Result<Response, ApiError> {
+    let outcome = app
+        .revert_page(&auth.actor, &space, &slug, body.to_revision, body.summary)
+        .await?;
+    Ok(write_response(outcome))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/pages/{slug}/revisions", tag = "pages",
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title"), ListParams),
+    responses(
+        (status = 200, description = "The page's revisions, newest first", body = Listing<RevisionView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn history(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath((space, slug)): PagePath,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Listing<RevisionView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    let listing = app.page_history(
+        viewer,
+        &space,
+        &slug,
+        params.cursor.as_deref(),
+        params.limit,
+    )?;
+    Ok(Json(listing))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/pages/{slug}/revisions/{id}", tag = "pages",
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title"),
+           ("id" = u64, Path, description = "Revision id")),
+    responses(
+        (status = 200, description = "One revision with its text", body = RevisionTextView),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn revision(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath((space, slug, id)): ApiPath<(String, String, RevisionId)>,
+) -> Result<Response, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    let revision = app.page_revision(viewer, &space, &slug, id)?;
+    // The text never changes, but the state does (pending → published).
+    let headers = [(header::CACHE_CONTROL, "no-cache")];
+    Ok((headers, Json(revision)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/pages/{slug}/diff", tag = "pages",
+    params(("space" = String, Path, description = "Space slug"),
+           ("slug" = String, Path, description = "Page slug or title"), DiffParams),
+    responses(
+        (status = 200, description = "Unified diff and structured hunks", body = DiffView),
+        (status = 400, description = "`invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn diff(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath((space, slug)): PagePath,
+    ApiQuery(params): ApiQuery<DiffParams>,
+) -> Result<Json<DiffView>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    Ok(Json(app.page_diff(
+        viewer,
+        &space,
+        &slug,
+        params.from,
+        params.to,
+    )?))
+}

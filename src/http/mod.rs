@@ -1,0 +1,170 @@
+//! The HTTP edge: the only user of axum. Every route of the server is listed
+//! in [`router`], so the URL surface reads in one place.
+//!
+//! Handlers are adapters: extract (rejecting bad input as problem+json), call
+//! one service function, map the result. They hold no rules of their own.
+
+mod api;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+
+use std::any::Any;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::middleware::map_response;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::service::App;
+use api::{accounts, changes, ops, pages};
+use error::ApiError;
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets requests
+/// in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Builds the whole HTTP surface of an instance.
+pub fn router(app: App) -> Router {
+    let config = app.config().clone();
+
+    // Requests that carry a page text may be large; everything else is small.
+    let page_texts = Router::new()
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}",
+            get(pages::get_page)
+                .put(pages::put_page)
+                .delete(pages::delete_page),
+        )
+        .layer(DefaultBodyLimit::max(config.page_body_limit()));
+
+    let rest = Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/v1/openapi.json", get(ops::openapi_json))
+        .route("/api/v1/accounts", post(accounts::register))
+        .route("/api/v1/sessions", post(accounts::log_in))
+        .route(
+            "/api/v1/sessions/current",
+            axum::routing::delete(accounts::log_out),
+        )
+        .route("/api/v1/me", get(accounts::me))
+        .route(
+            "/api/v1/tokens",
+            get(accounts::list_tokens).post(accounts::create_token),
+        )
+        .route(
+            "/api/v1/tokens/{name}",
+            axum::routing::delete(accounts::revoke_token),
+        )
+        .route("/api/v1/spaces", get(ops::list_spaces))
+        .route("/api/v1/spaces/{space}/pages", get(pages::list_pages))
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/move",
+            post(pages::move_page),
+        )
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/revert",
+            post(pages::revert_page),
+        )
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/revisions",
+            get(pages::history),
+        )
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/revisions/{id}",
+            get(pages::revision),
+        )
+        .route("/api/v1/spaces/{space}/pages/{slug}/diff", get(pages::diff))
+        .route("/api/v1/changes", get(changes::changes))
+        .layer(DefaultBodyLimit::max(config.limits.max_small_body_bytes));
+
+    Router::new()
+        .merge(page_texts)
+        .merge(rest)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(CompressionLayer::new())
+                .layer(map_response(problem_for_bare_errors))
+                .layer(CatchPanicLayer::custom(panic_problem))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    config.limits.request_timeout,
+                ))
+                .layer(CsrfLayer::new()),
+        )
+        .with_state(app)
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::not_found("no such route")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not answer that method",
+    )
+}
+
+fn panic_problem(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    ApiError::internal().into_response()
+}
+
+/// Gives a problem+json body to error responses made below the handlers
+/// (timeouts, CSRF rejections, axum's own rejections) that lack one, so a
+/// client always gets the same shape.
+async fn problem_for_bare_errors<B>(response: Response<B>) -> Response<Body>
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    let response = response.map(Body::new);
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == HeaderValue::from_static("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (code, detail) = match status {
+        StatusCode::FORBIDDEN => ("forbidden", "cross-site request refused"),
+        StatusCode::NOT_FOUND => ("not_found", "not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large"),
+        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long"),
+        s if s.is_client_error() => ("invalid_input", "the request is not valid"),
+        _ => ("internal", "something went wrong on the server"),
+    };
+    let mut problem = ApiError::new(status, code, detail).into_response();
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            problem.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    problem
+}

@@ -1,0 +1,22 @@
+//! Ostrom: a knowledge-commons wiki server.
+//!
+//! sled holds the ground truth (pages, every revision, accounts, the event log);
+//! everything else is derived from it. See `docs/architecture.md` for the map.
+//! Each module owns one concern and one outside library:
+//!
+//! - [`model`]: domain vocabulary (timestamps, slugs, usernames, standings); no I/O.
+//! - [`store`]: the only user of sled; records, key encoding, the event log, group commit.
+//! - [`diff`]: the only user of diffy; three-way merges and line diffs.
+//! - [`auth`]: the only user of argon2; password hashing, tokens, login throttling.
+//! - [`service`]: the use cases (register, log in, edit, revert, move…), shared by every front end.
+//! - [`http`]: the only user of axum; routes, extractors, problem+json errors, the OpenAPI contract.
+//! - [`server`]: wiring: open the store, serve HTTP, shut down cleanly.
+
+pub mod auth;
+pub mod config;
+pub mod diff;
+pub mod http;
+pub mod model;
+pub mod server;
+pub mod service;
+pub mod store;

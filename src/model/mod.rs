@@ -1,0 +1,91 @@
+//! The domain vocabulary shared by every layer: timestamps, ids, standings,
+//! revision states, and the validated names (page slugs, space slugs,
+//! usernames). Pure values: nothing here does I/O or reads a store.
+
+mod names;
+mod timestamp;
+
+pub use names::{InvalidName, PageSlug, SpaceSlug, Username, validate_password};
+pub use timestamp::Timestamp;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Revision ids are global, allocated in increasing order, and never reused.
+pub type RevisionId = u64;
+/// Page ids are stable across moves: history follows the page, not its slug.
+pub type PageId = u64;
+/// User ids are stable; usernames are how the API names users.
+pub type UserId = u64;
+/// Sequence number of an entry in the append-only event log.
+pub type EventSeq = u64;
+
+/// A member's standing inside a space, in increasing order of trust.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Newcomer,
+    Contributor,
+    Reviewer,
+    Steward,
+}
+
+/// Where a revision stands in review. Readers only ever see `published` ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionState {
+    Published,
+    Pending,
+    Rejected,
+}
+
+/// How a revision came to be. A deletion is a revision too, so revert restores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKind {
+    /// The first revision of a page.
+    Create,
+    /// An ordinary edit (possibly merged with concurrent edits).
+    Edit,
+    /// A copy of an earlier revision's text, made through revert.
+    Revert,
+    /// A tombstone: the page reads as deleted until a later revision.
+    Delete,
+    /// The page changed slug; the text is unchanged.
+    Move,
+}
+
+/// What an entry of the event log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Create,
+    Edit,
+    Revert,
+    Delete,
+    Move,
+    AccountCreate,
+    SpaceCreate,
+}
+
+impl EventKind {
+    pub fn of_revision(kind: RevisionKind) -> Self {
+        match kind {
+            RevisionKind::Create => Self::Create,
+            RevisionKind::Edit => Self::Edit,
+            RevisionKind::Revert => Self::Revert,
+            RevisionKind::Delete => Self::Delete,
+            RevisionKind::Move => Self::Move,
+        }
+    }
+
+    /// True for the kinds that change a page (what "recent changes" lists).
+    pub fn is_page_change(self) -> bool {
+        matches!(
+            self,
+            Self::Create | Self::Edit | Self::Revert | Self::Delete | Self::Move
+        )
+    }
+}

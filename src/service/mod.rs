@@ -1,0 +1,174 @@
+//! The use cases: every front end (the JSON API today, the web pages later)
+//! calls these functions and nothing below them.
+//!
+//! A service function takes the acting user (or none), validates input into
+//! model types, reads what it needs from the store, decides, writes through
+//! the store, and returns a view. It owns authorisation: handlers never
+//! decide who may do what. Errors are [`ServiceError`] values with stable
+//! codes; the HTTP layer maps them to statuses in one place.
+
+mod accounts;
+mod changes;
+mod ops;
+mod pages;
+mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use accounts::{Authenticated, Registration};
+pub use changes::ChangesQuery;
+pub use ops::Metrics;
+pub use pages::{EditRequest, WriteStatus};
+pub use views::*;
+
+use crate::auth::{AuthError, PasswordHasher, Throttle};
+use crate::config::Config;
+use crate::model::{InvalidName, RevisionId, SpaceSlug, UserId};
+use crate::store::{Space, Store, StoreError};
+
+/// The user on whose behalf a service function acts.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: UserId,
+    pub username: String,
+    pub is_admin: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    UnknownRevision(String),
+    #[error("authentication required: no, bad or expired credentials")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("this page was deleted (revision {revision}); its history and revert still work")]
+    Deleted { revision: RevisionId },
+    #[error("the page changed since revision {base}, and the changes overlap")]
+    EditConflict {
+        base: RevisionId,
+        head_revision: RevisionId,
+        merged: Option<String>,
+    },
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("you already have a token named {0:?}")]
+    TokenNameTaken(String),
+    #[error("a page named {0:?} already exists")]
+    PageExists(String),
+    #[error("the text is {size} bytes; the limit is {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error(
+        "editing an existing page needs base_revision (or If-Match) naming the revision you edited"
+    )]
+    MissingBase { head_revision: RevisionId },
+    #[error("too many attempts; retry in {} s", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: Duration },
+    #[error("the page is being edited too busily; retry")]
+    Busy,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<InvalidName> for ServiceError {
+    fn from(error: InvalidName) -> Self {
+        ServiceError::InvalidInput(error.0)
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+impl From<AuthError> for ServiceError {
+    fn from(error: AuthError) -> Self {
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// The application: the store, the configuration and the shared machinery
+/// every use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: Config,
+    hasher: PasswordHasher,
+    failures_by_username: Throttle,
+    failures_by_address: Throttle,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config) -> Self {
+        let throttle = &config.login_throttle;
+        let failures_by_username = Throttle::new(throttle.failures_per_username, throttle.window);
+        let failures_by_address = Throttle::new(throttle.failures_per_address, throttle.window);
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                hasher: PasswordHasher::default(),
+                failures_by_username,
+                failures_by_address,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The space named `slug`, or 404 (also for a space the caller may not see).
+    fn space(&self, slug: &str) -> ServiceResult<(SpaceSlug, Space)> {
+        let not_found = || ServiceError::NotFound(format!("no space {slug:?}"));
+        let parsed = SpaceSlug::parse(slug).map_err(|_| not_found())?;
+        let space = self.store().space(&parsed)?.ok_or_else(not_found)?;
+        Ok((parsed, space))
+    }
+
+    /// The username of `id`, for views. A missing user (never deleted today)
+    /// shows as `#id` rather than failing the whole page.
+    fn username(&self, id: UserId) -> ServiceResult<String> {
+        Ok(match self.store().user(id)? {
+            Some(user) => user.username,
+            None => format!("#{id}"),
+        })
+    }
+}
+
+/// `?limit=`: default 50, at most 500.
+pub fn page_size(limit: Option<usize>) -> ServiceResult<usize> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=500) => Ok(n),
+        Some(_) => Err(ServiceError::InvalidInput(
+            "limit is between 1 and 500".to_owned(),
+        )),
+    }
+}
+
+/// Cursors are opaque to clients; inside they are a number or a slug.
+fn numeric_cursor(cursor: Option<&str>) -> ServiceResult<Option<u64>> {
+    cursor
+        .map(|text| {
+            text.parse::<u64>()
+                .map_err(|_| ServiceError::InvalidInput("cursor is not valid".to_owned()))
+        })
+        .transpose()
+}

@@ -1,0 +1,39 @@
+//! Operational views: spaces list and the figures `/metrics` exposes.
+
+use std::sync::atomic::Ordering;
+
+use super::{App, ServiceResult, SpaceView};
+
+/// Counters of the store since start-up.
+#[derive(Debug, Clone, Copy)]
+pub struct Metrics {
+    pub writes: u64,
+    pub batches: u64,
+    pub flushes: u64,
+    pub durable_seq: u64,
+}
+
+impl App {
+    pub fn metrics(&self) -> Metrics {
+        let stats = self.store().stats();
+        Metrics {
+            writes: stats.writes.load(Ordering::Relaxed),
+            batches: stats.batches.load(Ordering::Relaxed),
+            flushes: stats.flushes.load(Ordering::Relaxed),
+            durable_seq: self.store().durable_seq(),
+        }
+    }
+
+    pub fn list_spaces(&self) -> ServiceResult<Vec<SpaceView>> {
+        Ok(self
+            .store()
+            .spaces()?
+            .into_iter()
+            .map(|space| SpaceView {
+                slug: space.slug,
+                title: space.title,
+                parent: space.parent,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,218 @@
+//! Accounts, credentials (sessions and API tokens) and memberships.
+
+use super::records::{Credential, CredentialKind, Event, Member, User};
+use super::tx::{self, Abort, TreeId, Tx, joined_key, user_key};
+use super::{Store, StoreError};
+use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
+
+/// An account about to be created. The first account of an instance becomes
+/// its administrator and the steward of `main` whatever `admin` says.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: Username,
+    pub password_hash: String,
+    pub email: Option<String>,
+    pub admin: bool,
+}
+
+impl Store {
+    pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let name_key = new.username.key();
+            if tx
+                .get_raw(TreeId::Usernames, name_key.as_bytes())?
+                .is_some()
+            {
+                return Err(StoreError::UsernameTaken.into());
+            }
+            let id = tx.next_id("user")?;
+            let first_account = id == 1;
+            let user = User {
+                id,
+                username: new.username.to_string(),
+                password_hash: new.password_hash.clone(),
+                email: new.email.clone(),
+                is_admin: new.admin || first_account,
+                created_at: now,
+            };
+            tx.put(TreeId::Users, &user_key(id), &user)?;
+            tx.put_raw(TreeId::Usernames, name_key.as_bytes(), &user_key(id))?;
+            if first_account {
+                put_member(tx, &SpaceSlug::main(), id, Standing::Steward, now)?;
+            }
+            tx.append_event(Event {
+                seq: 0,
+                at: now,
+                kind: EventKind::AccountCreate,
+                space: None,
+                slug: None,
+                page: None,
+                revision: None,
+                actor: Some(id),
+                summary: String::new(),
+                detail: serde_json::Value::Null,
+            })?;
+            Ok(user)
+        })
+        .await
+    }
+
+    pub fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        self.get(TreeId::Users, &user_key(id))
+    }
+
+    pub fn user_by_name(&self, name: &Username) -> Result<Option<User>, StoreError> {
+        let Some(id) = self
+            .trees()
+            .tree(TreeId::Usernames)
+            .get(name.key().as_bytes())?
+        else {
+            return Ok(None);
+        };
+        self.get(TreeId::Users, &id)
+    }
+
+    pub fn credential(&self, token_hash: &[u8; 32]) -> Result<Option<Credential>, StoreError> {
+        self.get(TreeId::Credentials, token_hash)
+    }
+
+    /// Stores a credential; an API token's name must be new for its owner.
+    pub async fn insert_credential(
+        &self,
+        token_hash: [u8; 32],
+        credential: Credential,
+    ) -> Result<(), StoreError> {
+        self.write(0, move |tx| {
+            if credential.kind == CredentialKind::ApiToken {
+                let key = token_name_key(credential.user, credential.name.as_deref());
+                if tx.get_raw(TreeId::UserTokens, &key)?.is_some() {
+                    return Err(StoreError::TokenNameTaken.into());
+                }
+                tx.put_raw(TreeId::UserTokens, &key, &token_hash)?;
+            }
+            tx.put(TreeId::Credentials, &token_hash, &credential)
+        })
+        .await
+    }
+
+    /// Revokes a credential (logout). Revoking an unknown one is not an error.
+    pub async fn delete_credential(&self, token_hash: [u8; 32]) -> Result<(), StoreError> {
+        self.write(0, move |tx| remove_credential(tx, &token_hash))
+            .await
+    }
+
+    /// Revokes the API token `name` of `user`.
+    pub async fn delete_api_token(&self, user: UserId, name: String) -> Result<(), StoreError> {
+        self.write(0, move |tx| {
+            let key = token_name_key(user, Some(&name));
+            let Some(hash) = tx.get_raw(TreeId::UserTokens, &key)? else {
+                return Err(StoreError::NotFound.into());
+            };
+            let hash: [u8; 32] = hash.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                tree: TreeId::UserTokens.name(),
+                detail: "token hash is not 32 bytes".to_owned(),
+            })?;
+            remove_credential(tx, &hash)
+        })
+        .await
+    }
+
+    /// The names of `user`'s API tokens, in name order.
+    pub fn api_token_names(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+        let prefix = user_key(user);
+        self.trees()
+            .tree(TreeId::UserTokens)
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, _) = item?;
+                Ok(String::from_utf8_lossy(&key[prefix.len()..]).into_owned())
+            })
+            .collect()
+    }
+
+    /// Deletes every credential that expired before `now`; returns how many.
+    pub async fn purge_expired_credentials(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let mut expired = Vec::new();
+        for item in self.trees().tree(TreeId::Credentials).iter() {
+            let (key, value) = item?;
+            let credential: Credential = tx::decode(TreeId::Credentials, &value)?;
+            if credential.expires_at.is_some_and(|at| at <= now)
+                && let Ok(hash) = <[u8; 32]>::try_from(key.as_ref())
+            {
+                expired.push(hash);
+            }
+        }
+        let count = expired.len();
+        if count > 0 {
+            self.write(0, move |tx| {
+                expired
+                    .iter()
+                    .try_for_each(|hash| tx.remove(TreeId::Credentials, hash))
+            })
+            .await?;
+        }
+        Ok(count)
+    }
+
+    pub fn member(&self, space: &SpaceSlug, user: UserId) -> Result<Option<Member>, StoreError> {
+        self.get(
+            TreeId::Members,
+            &joined_key(space.as_str(), &user_key(user)),
+        )
+    }
+
+    /// Every space `user` belongs to, with the membership, in space order.
+    pub fn memberships(&self, user: UserId) -> Result<Vec<(String, Member)>, StoreError> {
+        let prefix = user_key(user);
+        let mut memberships = Vec::new();
+        for item in self.trees().tree(TreeId::UserSpaces).scan_prefix(prefix) {
+            let (key, _) = item?;
+            let space = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
+            let member_key = joined_key(&space, &prefix);
+            if let Some(member) = self.get(TreeId::Members, &member_key)? {
+                memberships.push((space, member));
+            }
+        }
+        Ok(memberships)
+    }
+}
+
+fn token_name_key(user: UserId, name: Option<&str>) -> Vec<u8> {
+    let mut key = user_key(user).to_vec();
+    key.extend_from_slice(name.unwrap_or_default().as_bytes());
+    key
+}
+
+fn remove_credential(tx: &Tx<'_>, token_hash: &[u8; 32]) -> Result<(), Abort> {
+    let Some(credential) = tx.get::<Credential>(TreeId::Credentials, token_hash)? else {
+        return Ok(());
+    };
+    if credential.kind == CredentialKind::ApiToken {
+        let key = token_name_key(credential.user, credential.name.as_deref());
+        tx.remove(TreeId::UserTokens, &key)?;
+    }
+    tx.remove(TreeId::Credentials, token_hash)
+}
+
+fn put_member(
+    tx: &Tx<'_>,
+    space: &SpaceSlug,
+    user: UserId,
+    standing: Standing,
+    now: Timestamp,
+) -> Result<(), Abort> {
+    let member = Member {
+        standing,
+        since: now,
+        accepted_edits: 0,
+    };
+    tx.put(
+        TreeId::Members,
+        &joined_key(space.as_str(), &user_key(user)),
+        &member,
+    )?;
+    let mut index_key = user_key(user).to_vec();
+    index_key.extend_from_slice(space.as_str().as_bytes());
+    tx.put_raw(TreeId::UserSpaces, &index_key, &[])
+}

@@ -1,0 +1,308 @@
+//! The store: the only module that touches sled, and the single source of truth.
+//!
+//! It owns the trees, the key encoding, the records' serialisation, the
+//! append-only event log and the storage format version. Reads go straight to
+//! sled; every write is a closure run by the one writer thread inside a
+//! multi-tree transaction that also appends its event, and is acknowledged
+//! only once `flush()` has returned for its batch (group commit, see
+//! [`writer`]). Methods speak wiki words (`append_revision`, `move_page`);
+//! keys and codecs stay private.
+
+mod accounts;
+mod pages;
+pub mod records;
+mod text;
+mod tx;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use accounts::NewUser;
+pub use pages::{Expected, NewRevision, PageMove};
+pub use records::*;
+pub use text::PreparedText;
+
+use crate::model::{EventKind, EventSeq, SpaceSlug, Timestamp};
+use tx::{TreeId, Tx};
+use writer::Writer;
+
+/// The on-disk format this build reads and writes. Bump it with a migration.
+pub const FORMAT_VERSION: u32 = 1;
+const FORMAT_KEY: &[u8] = b"format_version";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "could not open the store at {path}: {source} (is another ostrom using this data folder?)"
+    )]
+    Open { path: PathBuf, source: sled::Error },
+    #[error(
+        "the store at {path} has format version {found}, but this build of ostrom reads version {FORMAT_VERSION} only"
+    )]
+    UnknownFormat { path: PathBuf, found: String },
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("a record in {tree} could not be read: {detail}")]
+    Corrupt { tree: &'static str, detail: String },
+    #[error("the store is shut down")]
+    Closed,
+    #[error("writing to disk failed: {0}")]
+    Flush(String),
+    // Outcomes of conditional writes, checked inside the transaction.
+    #[error("that username is taken")]
+    UsernameTaken,
+    #[error("a token of that name exists")]
+    TokenNameTaken,
+    #[error("the page changed since it was read")]
+    HeadMoved,
+    #[error("a page exists at the destination")]
+    PageExists,
+    #[error("no such record")]
+    NotFound,
+}
+
+/// Counters for `/metrics` and the benchmarks.
+#[derive(Debug, Default)]
+pub struct StoreStats {
+    pub writes: AtomicU64,
+    pub batches: AtomicU64,
+    pub flushes: AtomicU64,
+}
+
+/// Cheap to clone; all clones share one sled `Db` and one writer thread.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    trees: Arc<Trees>,
+    writer: Writer,
+}
+
+/// The sled database and its trees, shared with the writer thread.
+pub(crate) struct Trees {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    stats: StoreStats,
+    /// The newest event sequence known to be flushed to disk.
+    durable_seq: AtomicU64,
+}
+
+impl Trees {
+    fn tree(&self, id: TreeId) -> &sled::Tree {
+        &self.trees[id as usize]
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let config = sled::Config::new()
+            .path(dir)
+            .cache_capacity(128 * 1024 * 1024)
+            // sled's own background fsync; acknowledgements rely on our flush().
+            .flush_every_ms(Some(500));
+        Self::from_config(config, dir)
+    }
+
+    /// A real store in a temporary folder, deleted when dropped (for tests).
+    pub fn temporary() -> Result<Self, StoreError> {
+        let config = sled::Config::new().temporary(true);
+        Self::from_config(config, Path::new("(temporary)"))
+    }
+
+    fn from_config(config: sled::Config, dir: &Path) -> Result<Self, StoreError> {
+        let db = config.open().map_err(|source| StoreError::Open {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let trees = TreeId::ALL
+            .iter()
+            .map(|id| db.open_tree(id.name()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let trees = Arc::new(Trees {
+            db,
+            trees,
+            stats: StoreStats::default(),
+            durable_seq: AtomicU64::new(0),
+        });
+        check_or_initialise_format(&trees, dir)?;
+        trees
+            .durable_seq
+            .store(tx::last_event_seq(&trees)?, Ordering::Release);
+        let writer = Writer::start(Arc::clone(&trees))?;
+        Ok(Self {
+            inner: Arc::new(Inner { trees, writer }),
+        })
+    }
+
+    fn trees(&self) -> &Trees {
+        &self.inner.trees
+    }
+
+    pub fn stats(&self) -> &StoreStats {
+        &self.inner.trees.stats
+    }
+
+    /// The newest event whose transaction is on disk. Derived state (the search
+    /// index) must never get ahead of it.
+    pub fn durable_seq(&self) -> EventSeq {
+        self.trees().durable_seq.load(Ordering::Acquire)
+    }
+
+    /// Stops the writer after the writes already queued, and flushes.
+    pub fn shutdown(&self) -> Result<(), StoreError> {
+        self.inner.writer.shutdown();
+        self.trees().db.flush()?;
+        Ok(())
+    }
+
+    /// Runs `apply` on the writer thread inside a transaction; resolves once
+    /// it is flushed to disk. `weight` is the bytes it carries (to size batches).
+    /// `apply` must refuse (return `Err`) before it writes anything, so a
+    /// refused write leaves the rest of its batch untouched.
+    async fn write<T, F>(&self, weight: usize, apply: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: Fn(&Tx<'_>) -> Result<T, tx::Abort> + Send + 'static,
+    {
+        self.inner.writer.submit(weight, apply).await
+    }
+
+    fn get<R: serde::de::DeserializeOwned>(
+        &self,
+        tree: TreeId,
+        key: &[u8],
+    ) -> Result<Option<R>, StoreError> {
+        match self.trees().tree(tree).get(key)? {
+            Some(bytes) => tx::decode(tree, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub fn space(&self, slug: &SpaceSlug) -> Result<Option<Space>, StoreError> {
+        self.get(TreeId::Spaces, slug.as_str().as_bytes())
+    }
+
+    pub fn spaces(&self) -> Result<Vec<Space>, StoreError> {
+        self.trees()
+            .tree(TreeId::Spaces)
+            .iter()
+            .map(|item| {
+                let (_, value) = item?;
+                tx::decode(TreeId::Spaces, &value)
+            })
+            .collect()
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.writer.shutdown();
+        if let Err(error) = self.trees.db.flush() {
+            tracing::error!(%error, "final flush of the store failed");
+        }
+    }
+}
+
+fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreError> {
+    let meta = trees.tree(TreeId::Meta);
+    match meta.get(FORMAT_KEY)? {
+        Some(found) if found.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
+        Some(found) => Err(StoreError::UnknownFormat {
+            path: dir.to_owned(),
+            found: match <[u8; 4]>::try_from(found.as_ref()) {
+                Ok(bytes) => u32::from_be_bytes(bytes).to_string(),
+                Err(_) => format!("{:?} (unreadable)", found.as_ref()),
+            },
+        }),
+        None if trees.trees.iter().all(|t| t.is_empty()) => initialise(trees),
+        None => Err(StoreError::UnknownFormat {
+            path: dir.to_owned(),
+            found: "(none)".to_owned(),
+        }),
+    }
+}
+
+/// A fresh store: the format version and the `main` space, in one transaction.
+fn initialise(trees: &Trees) -> Result<(), StoreError> {
+    tx::run(trees, |tx| {
+        tx.put_raw(TreeId::Meta, FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
+        let now = Timestamp::now();
+        let space = Space {
+            slug: SpaceSlug::main().to_string(),
+            title: "Main".to_owned(),
+            parent: None,
+            charter: serde_json::json!({}),
+            created_at: now,
+            created_by: None,
+        };
+        tx.put(TreeId::Spaces, space.slug.as_bytes(), &space)?;
+        tx.append_event(Event {
+            seq: 0,
+            at: now,
+            kind: EventKind::SpaceCreate,
+            space: Some(space.slug.clone()),
+            slug: None,
+            page: None,
+            revision: None,
+            actor: None,
+            summary: "instance created".to_owned(),
+            detail: serde_json::Value::Null,
+        })?;
+        Ok(())
+    })?;
+    trees.db.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(tree: TreeId, key: &'static [u8]) -> impl Fn(&Tx<'_>) -> Result<(), tx::Abort> {
+        move |tx| tx.put_raw(tree, key, b"v")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_failing_half_way_does_not_take_its_batch_down() {
+        let store = Store::temporary().unwrap();
+        // Queue several writes at once so they share a batch.
+        let good_before = store.write(0, put(TreeId::Meta, b"before"));
+        let half_way = store.write(0, |tx: &Tx<'_>| -> Result<(), tx::Abort> {
+            tx.put_raw(TreeId::Meta, b"half", b"v")?;
+            Err(StoreError::NotFound.into())
+        });
+        let refused = store.write(0, |_: &Tx<'_>| -> Result<(), tx::Abort> {
+            Err(StoreError::HeadMoved.into())
+        });
+        let good_after = store.write(0, put(TreeId::Meta, b"after"));
+        let (a, b, c, d) = tokio::join!(good_before, half_way, refused, good_after);
+        assert!(a.is_ok() && d.is_ok());
+        assert!(matches!(b, Err(StoreError::NotFound)));
+        assert!(matches!(c, Err(StoreError::HeadMoved)));
+        let meta = store.trees().tree(TreeId::Meta);
+        assert!(meta.get(b"before").unwrap().is_some());
+        assert!(meta.get(b"after").unwrap().is_some());
+        assert!(
+            meta.get(b"half").unwrap().is_none(),
+            "a half-done write must roll back"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_in_one_batch_see_each_other() {
+        let store = Store::temporary().unwrap();
+        let first = store.write(0, put(TreeId::Meta, b"k"));
+        let second = store.write(0, |tx: &Tx<'_>| -> Result<bool, tx::Abort> {
+            Ok(tx.get_raw(TreeId::Meta, b"k")?.is_some())
+        });
+        let (first, second) = tokio::join!(first, second);
+        first.unwrap();
+        assert!(second.unwrap(), "the second write runs after the first");
+        assert!(store.stats().flushes.load(Ordering::Relaxed) >= 1);
+    }
+}

@@ -1,0 +1,305 @@
+//! Pages, revisions and the event log: the wiki's content.
+//!
+//! A page is keyed by (space, slug) and has a stable id; its revisions are
+//! immutable and indexed by (page id, revision id), so history survives moves.
+//! Writes are conditional on the head the caller read (`Expected`): if the
+//! page moved on meanwhile the write is refused with `HeadMoved` and the
+//! caller merges again. Nothing is ever overwritten silently.
+
+use super::records::{Event, Page, PageEntry, Revision};
+use super::text::{self, PreparedText};
+use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
+use super::{Store, StoreError};
+use crate::model::{
+    EventKind, EventSeq, PageId, PageSlug, RevisionId, RevisionKind, RevisionState, SpaceSlug,
+    Timestamp, UserId,
+};
+
+/// The state of the page the caller's write was computed against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// No page at this slug (a redirect left by a move counts as none).
+    Absent,
+    /// A page whose head is this revision.
+    Head(RevisionId),
+}
+
+/// A revision about to be appended to a page (created if `expected` is `Absent`).
+#[derive(Debug, Clone)]
+pub struct NewRevision {
+    pub space: SpaceSlug,
+    pub slug: PageSlug,
+    pub expected: Expected,
+    pub author: UserId,
+    pub summary: String,
+    pub kind: RevisionKind,
+    pub state: RevisionState,
+    pub text: PreparedText,
+    pub deleted: bool,
+    pub reverted_to: Option<RevisionId>,
+    pub base: Option<RevisionId>,
+}
+
+/// A page changing slug. The old slug keeps a redirect to the new one.
+#[derive(Debug, Clone)]
+pub struct PageMove {
+    pub space: SpaceSlug,
+    pub from: PageSlug,
+    pub to: PageSlug,
+    pub expected_head: RevisionId,
+    pub actor: UserId,
+    pub summary: String,
+}
+
+fn page_key(space: &str, slug: &str) -> Vec<u8> {
+    joined_key(space, slug.as_bytes())
+}
+
+impl Store {
+    pub async fn append_revision(&self, new: NewRevision) -> Result<(Page, Revision), StoreError> {
+        let now = Timestamp::now();
+        let weight = new.text.stored_bytes();
+        self.write(weight, move |tx| append(tx, &new, now)).await
+    }
+
+    pub async fn move_page(&self, request: PageMove) -> Result<(Page, Revision), StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| move_page(tx, &request, now)).await
+    }
+
+    pub fn page_entry(
+        &self,
+        space: &SpaceSlug,
+        slug: &PageSlug,
+    ) -> Result<Option<PageEntry>, StoreError> {
+        self.get(TreeId::Pages, &page_key(space.as_str(), slug.as_str()))
+    }
+
+    pub fn revision(&self, id: RevisionId) -> Result<Option<Revision>, StoreError> {
+        self.get(TreeId::Revisions, &id.to_be_bytes())
+    }
+
+    pub fn text(&self, revision: &Revision) -> Result<String, StoreError> {
+        text::read(self.trees(), &revision.text)
+    }
+
+    /// Up to `limit` revisions of a page older than `before`, newest first.
+    pub fn page_history(
+        &self,
+        page: PageId,
+        before: Option<RevisionId>,
+        limit: usize,
+    ) -> Result<Vec<Revision>, StoreError> {
+        let start = pair_key(page, 0);
+        let end = pair_key(page, before.unwrap_or(u64::MAX));
+        let mut revisions = Vec::with_capacity(limit.min(64));
+        for item in self
+            .trees()
+            .tree(TreeId::PageRevisions)
+            .range(start..end)
+            .rev()
+        {
+            if revisions.len() == limit {
+                break;
+            }
+            let (key, _) = item?;
+            let id = tx::seq_from_key(&key[8..]);
+            match self.revision(id)? {
+                Some(revision) => revisions.push(revision),
+                None => {
+                    return Err(StoreError::Corrupt {
+                        tree: TreeId::Revisions.name(),
+                        detail: format!("revision {id} is indexed but missing"),
+                    });
+                }
+            }
+        }
+        Ok(revisions)
+    }
+
+    /// Pages of `space` after the slug `after`, in slug order, that `keep`
+    /// accepts, up to `limit`. Redirects are skipped.
+    pub fn pages(
+        &self,
+        space: &SpaceSlug,
+        after: Option<&str>,
+        limit: usize,
+        keep: impl Fn(&Page) -> bool,
+    ) -> Result<Vec<Page>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        let start = match after {
+            // The smallest key greater than `after`'s.
+            Some(slug) => {
+                let mut key = page_key(space.as_str(), slug);
+                key.push(0);
+                key
+            }
+            None => prefix.clone(),
+        };
+        let mut pages = Vec::new();
+        for item in self.trees().tree(TreeId::Pages).range(start..) {
+            let (key, value) = item?;
+            if !key.starts_with(&prefix) || pages.len() == limit {
+                break;
+            }
+            if let PageEntry::Page(page) = tx::decode(TreeId::Pages, &value)?
+                && keep(&page)
+            {
+                pages.push(page);
+            }
+        }
+        Ok(pages)
+    }
+
+    /// The event log from newest to oldest, starting below `before`.
+    pub fn events_before(
+        &self,
+        before: Option<EventSeq>,
+    ) -> impl Iterator<Item = Result<Event, StoreError>> + use<> {
+        let end = before.unwrap_or(u64::MAX).to_be_bytes();
+        self.trees()
+            .tree(TreeId::Events)
+            .range(..end)
+            .rev()
+            .map(|item| {
+                let (_, value) = item?;
+                tx::decode(TreeId::Events, &value)
+            })
+    }
+}
+
+fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revision), Abort> {
+    let key = page_key(new.space.as_str(), new.slug.as_str());
+    let entry: Option<PageEntry> = tx.get(TreeId::Pages, &key)?;
+    let existing = match (entry, new.expected) {
+        (None | Some(PageEntry::Redirect { .. }), Expected::Absent) => None,
+        (Some(PageEntry::Page(page)), Expected::Head(head)) if page.head == head => Some(page),
+        _ => return Err(StoreError::HeadMoved.into()),
+    };
+    let revision_id = tx.next_id("revision")?;
+    let mut page = match existing {
+        Some(page) => page,
+        None => Page {
+            id: tx.next_id("page")?,
+            space: new.space.to_string(),
+            slug: new.slug.to_string(),
+            title: new.slug.title(),
+            head: revision_id,
+            published: None,
+            deleted: false,
+            created_at: now,
+            updated_at: now,
+        },
+    };
+    new.text.store(tx)?;
+    let revision = Revision {
+        id: revision_id,
+        page: page.id,
+        parent: new.expected_head(),
+        author: new.author,
+        created_at: now,
+        summary: new.summary.clone(),
+        state: new.state,
+        kind: new.kind,
+        bytes: new.text.len(),
+        text: new.text.hash_hex(),
+        deleted: new.deleted,
+        reverted_to: new.reverted_to,
+        base: new.base,
+        slug: page.slug.clone(),
+    };
+    page.head = revision_id;
+    if revision.state == RevisionState::Published {
+        page.published = Some(revision_id);
+        page.deleted = revision.deleted;
+        page.updated_at = now;
+    }
+    put_revision(tx, &page, &revision)?;
+    tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
+    tx.append_event(Event {
+        seq: 0,
+        at: now,
+        kind: EventKind::of_revision(revision.kind),
+        space: Some(page.space.clone()),
+        slug: Some(page.slug.clone()),
+        page: Some(page.id),
+        revision: Some(revision.id),
+        actor: Some(revision.author),
+        summary: revision.summary.clone(),
+        detail: serde_json::Value::Null,
+    })?;
+    Ok((page, revision))
+}
+
+impl NewRevision {
+    fn expected_head(&self) -> Option<RevisionId> {
+        match self.expected {
+            Expected::Absent => None,
+            Expected::Head(head) => Some(head),
+        }
+    }
+}
+
+fn put_revision(tx: &Tx<'_>, page: &Page, revision: &Revision) -> Result<(), Abort> {
+    tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), revision)?;
+    tx.put_raw(TreeId::PageRevisions, &pair_key(page.id, revision.id), &[])
+}
+
+fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, Revision), Abort> {
+    let space = request.space.as_str();
+    let from_key = page_key(space, request.from.as_str());
+    let to_key = page_key(space, request.to.as_str());
+    let mut page = match tx.get::<PageEntry>(TreeId::Pages, &from_key)? {
+        Some(PageEntry::Page(page)) if page.head == request.expected_head => page,
+        _ => return Err(StoreError::HeadMoved.into()),
+    };
+    if let Some(PageEntry::Page(_)) = tx.get::<PageEntry>(TreeId::Pages, &to_key)? {
+        return Err(StoreError::PageExists.into());
+    }
+    // The move carries the text readers see, so a pending edit stays pending.
+    let shown = page.published.unwrap_or(page.head);
+    let Some(shown) = tx.get::<Revision>(TreeId::Revisions, &shown.to_be_bytes())? else {
+        return Err(StoreError::NotFound.into());
+    };
+    let revision = Revision {
+        id: tx.next_id("revision")?,
+        page: page.id,
+        parent: Some(page.head),
+        author: request.actor,
+        created_at: now,
+        summary: request.summary.clone(),
+        state: RevisionState::Published,
+        kind: RevisionKind::Move,
+        bytes: shown.bytes,
+        text: shown.text.clone(),
+        deleted: shown.deleted,
+        reverted_to: None,
+        base: None,
+        slug: request.to.to_string(),
+    };
+    page.slug = request.to.to_string();
+    page.title = request.to.title();
+    page.head = revision.id;
+    page.published = Some(revision.id);
+    page.updated_at = now;
+    put_revision(tx, &page, &revision)?;
+    tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
+    let redirect = PageEntry::Redirect {
+        to: page.slug.clone(),
+        page: page.id,
+    };
+    tx.put(TreeId::Pages, &from_key, &redirect)?;
+    tx.append_event(Event {
+        seq: 0,
+        at: now,
+        kind: EventKind::Move,
+        space: Some(page.space.clone()),
+        slug: Some(request.from.to_string()),
+        page: Some(page.id),
+        revision: Some(revision.id),
+        actor: Some(request.actor),
+        summary: revision.summary.clone(),
+        detail: serde_json::json!({ "to": page.slug }),
+    })?;
+    Ok((page, revision))
+}

@@ -1,0 +1,149 @@
+//! The records the store keeps, as they are serialised in sled (JSON, so a
+//! record written by an older build still reads: new fields carry
+//! `#[serde(default)]`). They are the store's public vocabulary; the
+//! service layer turns them into API views.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    EventKind, EventSeq, PageId, RevisionId, RevisionKind, RevisionState, Standing, Timestamp,
+    UserId,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    /// PHC string (argon2id); never leaves the server.
+    pub password_hash: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub is_admin: bool,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// Made at login; carries a CSRF token for cookie use; expires.
+    Session,
+    /// A personal API token, named by its owner; used as a bearer token.
+    ApiToken,
+}
+
+/// A session or API token. Stored under the SHA-256 of the token: the token
+/// itself is never stored, so a copy of the data folder grants no access.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Credential {
+    pub user: UserId,
+    pub kind: CredentialKind,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub expires_at: Option<Timestamp>,
+    #[serde(default)]
+    pub csrf_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Space {
+    pub slug: String,
+    pub title: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// JSON merge patch over the parent's (or the instance's default) charter.
+    #[serde(default)]
+    pub charter: serde_json::Value,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub created_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub standing: Standing,
+    pub since: Timestamp,
+    #[serde(default)]
+    pub accepted_edits: u64,
+}
+
+/// What a (space, slug) key holds: a page, or the redirect a move left behind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "entry", rename_all = "snake_case")]
+pub enum PageEntry {
+    Page(Page),
+    Redirect { to: String, page: PageId },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Page {
+    pub id: PageId,
+    pub space: String,
+    pub slug: String,
+    pub title: String,
+    /// The newest revision, whatever its state; edits are based on it.
+    pub head: RevisionId,
+    /// The newest published revision: what readers see.
+    #[serde(default)]
+    pub published: Option<RevisionId>,
+    /// True when the published revision is a deletion.
+    #[serde(default)]
+    pub deleted: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Revision {
+    pub id: RevisionId,
+    pub page: PageId,
+    /// The page's head when this revision was written.
+    #[serde(default)]
+    pub parent: Option<RevisionId>,
+    pub author: UserId,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub summary: String,
+    pub state: RevisionState,
+    pub kind: RevisionKind,
+    /// UTF-8 length of the text.
+    pub bytes: u64,
+    /// Hex SHA-256 of the text: identical texts are stored once.
+    pub text: String,
+    /// True when this revision reads as a deleted page.
+    #[serde(default)]
+    pub deleted: bool,
+    /// For a revert: the revision whose text it restored.
+    #[serde(default)]
+    pub reverted_to: Option<RevisionId>,
+    /// The revision the author edited, when it was not the head (a merge).
+    #[serde(default)]
+    pub base: Option<RevisionId>,
+    /// The page's slug when this revision was written.
+    pub slug: String,
+}
+
+/// One entry of the append-only event log, written in the same transaction
+/// as the change it records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub seq: EventSeq,
+    pub at: Timestamp,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub space: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub page: Option<PageId>,
+    #[serde(default)]
+    pub revision: Option<RevisionId>,
+    #[serde(default)]
+    pub actor: Option<UserId>,
+    #[serde(default)]
+    pub summary: String,
+    /// Kind-specific detail (e.g. a move's destination).
+    #[serde(default)]
+    pub detail: serde_json::Value,
+}

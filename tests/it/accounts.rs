@@ -1,0 +1,338 @@
+//! Accounts and sessions: the first administrator, throttled logins, cookie
+//! sessions with CSRF protection, logout, API tokens, the operator's CLI.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{PASSWORD, TestApp, expect_problem, page_path};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_account_administers_the_instance() {
+    let app = TestApp::spawn().await;
+    let first = app.user("Première").await;
+    let second = app.user("second").await;
+    let me: Value = first
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "Première");
+    assert_eq!(me["is_admin"], true);
+    assert_eq!(
+        me["memberships"],
+        json!([{"space": "main", "standing": "steward"}])
+    );
+    let me: Value = second
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["is_admin"], false);
+    assert_eq!(me["memberships"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usernames_log_in_case_insensitively() {
+    let app = TestApp::spawn().await;
+    app.user("Éloïse").await;
+    let response = app
+        .request(Method::POST, "/api/v1/sessions")
+        .json(&json!({"username": "E\u{301}LOI\u{308}SE", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let session: Value = response.json().await.unwrap();
+    assert_eq!(session["user"]["username"], "Éloïse");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_are_throttled_per_username() {
+    let app = TestApp::spawn_with(|config| {
+        config.login_throttle.failures_per_username = 3;
+        config.login_throttle.failures_per_address = 1000;
+    })
+    .await;
+    app.user("alice").await;
+    for _ in 0..3 {
+        let response = app
+            .request(Method::POST, "/api/v1/sessions")
+            .json(&json!({"username": "alice", "password": "not the password"}))
+            .send()
+            .await
+            .unwrap();
+        expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+    // Even the right password waits now.
+    let response = app
+        .request(Method::POST, "/api/v1/sessions")
+        .json(&json!({"username": "ALICE", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0 && retry_after <= 15 * 60);
+    expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_are_throttled_per_address() {
+    let app = TestApp::spawn_with(|config| {
+        config.login_throttle.failures_per_username = 1000;
+        config.login_throttle.failures_per_address = 4;
+    })
+    .await;
+    for attempt in 0..4 {
+        let response = app
+            .request(Method::POST, "/api/v1/sessions")
+            .json(&json!({"username": format!("nobody{attempt}"), "password": "whatever you like"}))
+            .send()
+            .await
+            .unwrap();
+        expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+    let response = app
+        .request(Method::POST, "/api/v1/sessions")
+        .json(&json!({"username": "someone-else", "password": "whatever you like"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().contains_key("retry-after"));
+    expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookie_sessions_need_the_csrf_token_to_write() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    let response = app
+        .request(Method::POST, "/api/v1/sessions")
+        .json(&json!({"username": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let session: Value = response.json().await.unwrap();
+    let csrf = session["csrf_token"].as_str().unwrap().to_owned();
+
+    // Reading with the cookie works.
+    let me = app
+        .request(Method::GET, "/api/v1/me")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+
+    // Writing with the cookie alone is refused; with the token it works.
+    let put = |csrf: Option<&str>| {
+        let mut request = app
+            .request(Method::PUT, &page_path("main", "Page"))
+            .header("cookie", &cookie)
+            .json(&json!({"markdown": "hello\n"}));
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        request.send()
+    };
+    expect_problem(put(None).await.unwrap(), StatusCode::FORBIDDEN, "forbidden").await;
+    expect_problem(
+        put(Some("wrong")).await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        put(Some(&csrf)).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+
+    // A cross-site request is refused whatever it carries.
+    let response = app
+        .request(Method::PUT, &page_path("main", "Page"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "https://evil.example")
+        .json(&json!({"markdown": "pwned\n", "base_revision": 1}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_out_revokes_the_session() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let other_session = app.login("alice").await;
+    let response = alice
+        .request(Method::DELETE, "/api/v1/sessions/current")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let response = alice
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    // Only that session: the other one still works.
+    let response = other_session
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_expire() {
+    let app = TestApp::spawn_with(|config| {
+        config.sessions.ttl = std::time::Duration::from_secs(1);
+    })
+    .await;
+    let alice = app.user("alice").await;
+    let response = alice
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let response = alice
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_api_tokens() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let response = alice
+        .request(Method::POST, "/api/v1/tokens")
+        .json(&json!({"name": "mon robot"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token: Value = response.json().await.unwrap();
+    let bot_token = token["token"].as_str().unwrap().to_owned();
+    assert_eq!(token["name"], "mon robot");
+
+    let response = alice
+        .request(Method::POST, "/api/v1/tokens")
+        .json(&json!({"name": "mon robot"}))
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::CONFLICT, "name_taken").await;
+
+    // The token edits, with no CSRF token needed.
+    let response = app
+        .request(Method::PUT, &page_path("main", "Par le robot"))
+        .bearer_auth(&bot_token)
+        .json(&json!({"markdown": "bip\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let names: Value = alice
+        .request(Method::GET, "/api/v1/tokens")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names, json!(["mon robot"]));
+    let response = alice
+        .request(Method::DELETE, "/api/v1/tokens/mon%20robot")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = app
+        .request(Method::GET, "/api/v1/me")
+        .bearer_auth(&bot_token)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_create_users_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let create = |name: &str, password: &str, admin: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ostrom"));
+        command
+            .args(["admin", "create-user", name, "--data"])
+            .arg(data.path());
+        if admin {
+            command.arg("--admin");
+        }
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = create("root", PASSWORD, false);
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("administrator"));
+    let output = create("moderator", PASSWORD, true);
+    assert!(output.status.success(), "{output:?}");
+    // Bad input: one line on stderr, non-zero exit.
+    let output = create("ROOT", PASSWORD, false);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("username is taken"), "{stderr}");
+    let output = create("shorty", "short", false);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("8 to 1024"));
+
+    let app = TestApp::spawn_on(data.path()).await;
+    let moderator = app.login("moderator").await;
+    let me: Value = moderator
+        .request(Method::GET, "/api/v1/me")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["is_admin"], true);
+    app.stop().await;
+}

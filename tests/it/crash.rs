@@ -1,0 +1,220 @@
+//! Crash safety: the real binary is killed with SIGKILL in the middle of a
+//! stream of edits from several clients, then restarted on the same data.
+//! Every edit that was acknowledged must be there, byte for byte.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{PASSWORD, page_path};
+
+/// The real `ostrom` binary, serving a data folder on a free port.
+pub struct Binary {
+    child: Child,
+    pub base: String,
+}
+
+impl Binary {
+    pub fn start(data: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ostrom"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("RUST_LOG", "warn,ostrom::cli=info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the ostrom binary starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server logs its URL before exiting")
+                .unwrap();
+            if let Some(at) = line.find("http://") {
+                let url = line[at..].split_whitespace().next().unwrap();
+                break url.to_owned();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, base }
+    }
+
+    pub fn kill(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+    }
+}
+
+async fn token(client: &Client, base: &str, register: bool) -> String {
+    if register {
+        let response = client
+            .post(format!("{base}/api/v1/accounts"))
+            .json(&json!({"username": "alice", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let session: Value = client
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"username": "alice", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["token"].as_str().unwrap().to_owned()
+}
+
+/// The text of edit `n` of writer `w`: mostly small, sometimes over sled's
+/// 128 KiB blob threshold so chunking is exercised too.
+fn text_of(round: usize, writer: usize, n: usize) -> String {
+    let line = format!("tour {round}, écrivain {writer}, édition {n} — ça tient ?\n");
+    if n % 10 == 7 {
+        line.repeat(200_000 / line.len())
+    } else {
+        line.repeat(1 + n % 5)
+    }
+}
+
+type Acked = Arc<Mutex<Vec<(String, u64, String)>>>;
+
+/// Edits `page` in a loop until the server dies; records what was acknowledged.
+async fn stream_edits(
+    client: Client,
+    base: String,
+    token: String,
+    round: usize,
+    writer: usize,
+    mut head: Option<u64>,
+    acked: Acked,
+) -> Option<u64> {
+    let slug = format!("Crash_{writer}");
+    for n in 0.. {
+        let mut body = json!({"markdown": text_of(round, writer, n)});
+        if let Some(head) = head {
+            body["base_revision"] = json!(head);
+        }
+        let sent = client
+            .put(format!("{base}{}", page_path("main", &slug)))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await;
+        let Ok(response) = sent else { return head };
+        if !response.status().is_success() {
+            return head;
+        }
+        let Ok(answer) = response.json::<Value>().await else {
+            return head;
+        };
+        let id = answer["revision"]["id"].as_u64().unwrap();
+        acked
+            .lock()
+            .unwrap()
+            .push((slug.clone(), id, text_of(round, writer, n)));
+        head = Some(id);
+    }
+    head
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_edits_loses_no_acknowledged_revision() {
+    const WRITERS: usize = 4;
+    const ROUNDS: usize = 5;
+    let data = tempfile::tempdir().unwrap();
+    let client = Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let acked: Acked = Arc::default();
+    let mut heads: Vec<Option<u64>> = vec![None; WRITERS];
+
+    for round in 0..ROUNDS {
+        let server = Binary::start(data.path());
+        let token = token(&client, &server.base, round == 0).await;
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                tokio::spawn(stream_edits(
+                    client.clone(),
+                    server.base.clone(),
+                    token.clone(),
+                    round,
+                    writer,
+                    heads[writer],
+                    acked.clone(),
+                ))
+            })
+            .collect();
+        // Let a good number of edits through, then pull the plug mid-stream.
+        let before = acked.lock().unwrap().len();
+        while acked.lock().unwrap().len() < before + 40
+            && started.elapsed() < Duration::from_secs(20)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(37 * (round as u64 + 1))).await;
+        server.kill();
+        for (writer, task) in tasks.into_iter().enumerate() {
+            heads[writer] = task.await.unwrap();
+        }
+        // An edit in flight at the kill may have landed without its answer:
+        // continue from whatever the page's head is after the restart.
+        let server = Binary::start(data.path());
+        for (writer, head) in heads.iter_mut().enumerate() {
+            let page = client
+                .get(format!(
+                    "{}{}",
+                    server.base,
+                    page_path("main", &format!("Crash_{writer}"))
+                ))
+                .send()
+                .await
+                .unwrap();
+            if page.status().is_success() {
+                let page: Value = page.json().await.unwrap();
+                *head = page["revision"]["id"].as_u64();
+            }
+        }
+        server.kill();
+    }
+
+    let server = Binary::start(data.path());
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= ROUNDS * 40,
+        "only {} edits acknowledged",
+        acked.len()
+    );
+    for (slug, id, text) in &acked {
+        let response = client
+            .get(format!(
+                "{}{}/revisions/{id}",
+                server.base,
+                page_path("main", slug)
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "acknowledged revision {id} of {slug} is lost"
+        );
+        let revision: Value = response.json().await.unwrap();
+        assert!(
+            revision["markdown"] == *text,
+            "revision {id} of {slug} differs"
+        );
+    }
+    server.kill();
+}

@@ -1,0 +1,15 @@
+//! Integration tests: each starts the real server on 127.0.0.1:0 with its own
+//! data folder and talks HTTP to it (crash tests run the real binary).
+//! One test binary with modules, so it links once.
+
+mod accounts;
+mod concurrency;
+mod crash;
+mod errors;
+mod openapi;
+mod pages;
+mod replay;
+mod restart;
+mod support;
+mod tidy;
+mod walkthrough;
