@@ -50,6 +50,26 @@ impl Binary {
         self.child.kill().unwrap(); // SIGKILL on Unix
         self.child.wait().unwrap();
     }
+
+    /// Sends SIGTERM and waits for the process to exit; returns its status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 async fn token(client: &Client, base: &str, register: bool) -> String {
@@ -211,6 +231,62 @@ async fn sigkill_during_edits_loses_no_acknowledged_revision() {
             "acknowledged revision {id} of {slug} is lost"
         );
         let revision: Value = response.json().await.unwrap();
+        assert!(
+            revision["markdown"] == *text,
+            "revision {id} of {slug} differs"
+        );
+    }
+    server.kill();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_in_flight_edits_and_exits_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let client = Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let server = Binary::start(data.path());
+    let token = token(&client, &server.base, true).await;
+    let acked: Acked = Arc::default();
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            tokio::spawn(stream_edits(
+                client.clone(),
+                server.base.clone(),
+                token.clone(),
+                0,
+                writer,
+                None,
+                acked.clone(),
+            ))
+        })
+        .collect();
+    while acked.lock().unwrap().len() < 20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let server = Binary::start(data.path());
+    let acked = acked.lock().unwrap().clone();
+    for (slug, id, text) in &acked {
+        let revision: Value = client
+            .get(format!(
+                "{}{}/revisions/{id}",
+                server.base,
+                page_path("main", slug)
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert!(
             revision["markdown"] == *text,
             "revision {id} of {slug} differs"

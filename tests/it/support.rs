@@ -1,6 +1,7 @@
 //! The test harness: a real server on 127.0.0.1:0 with its own temporary data
 //! folder, and an HTTP client that speaks to it.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -217,7 +218,10 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!(
+        // Written to the real stderr, past the test harness's capture, so
+        // the skip shows even when the test passes.
+        let _ = writeln!(
+            std::io::stderr().lock(),
             "SKIPPED: {} is absent; this test needs the shared corpora (set OSTROM_SHARED_DATA)",
             path.display()
         );

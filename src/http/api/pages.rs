@@ -56,9 +56,9 @@ pub struct ListParams {
 #[into_params(parameter_in = Query)]
 pub struct DiffParams {
     /// Older revision; default: the parent of `to`.
-    pub from: Option<RevisionId>,
+    pub from: Option<u64>,
     /// Newer revision; default: the head.
-    pub to: Option<RevisionId>,
+    pub to: Option<u64>,
 }
 
 type PagePath = ApiPath<(String, String)>;
