@@ -196,9 +196,20 @@ impl App {
         let slug = PageSlug::parse(slug)?;
         self.check_size(&edit.markdown)?;
         let summary = clean_summary(edit.summary)?;
+        self.append_planned(|| {
+            self.plan_edit(actor, &space, &slug, &edit.markdown, edit.base, &summary)
+        })
+        .await
+    }
+
+    /// Plans a revision against the page as it is, and appends it if the page
+    /// has not moved on meanwhile; otherwise plans again.
+    async fn append_planned(
+        &self,
+        plan: impl Fn() -> ServiceResult<NewRevision>,
+    ) -> ServiceResult<(WriteStatus, WriteView)> {
         for _ in 0..MAX_WRITE_ATTEMPTS {
-            let new = self.plan_edit(actor, &space, &slug, &edit.markdown, edit.base, &summary)?;
-            match self.store().append_revision(new).await {
+            match self.store().append_revision(plan()?).await {
                 Ok((page, revision)) => {
                     return Ok((status_of(&revision), self.write_view(&page, &revision)?));
                 }
@@ -318,7 +329,7 @@ impl App {
         let (space, _) = self.space(space)?;
         let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
         let summary = clean_summary(summary)?;
-        for _ in 0..MAX_WRITE_ATTEMPTS {
+        self.append_planned(|| {
             let page = self.require_page(&space, &slug)?.page;
             if page.deleted {
                 return Err(ServiceError::Deleted {
@@ -337,7 +348,7 @@ impl App {
                     merged: None,
                 });
             }
-            let new = NewRevision {
+            Ok(NewRevision {
                 space: space.clone(),
                 slug: PageSlug::parse(&page.slug)?,
                 expected: Expected::Head(page.head),
@@ -349,16 +360,9 @@ impl App {
                 deleted: true,
                 reverted_to: None,
                 base: None,
-            };
-            match self.store().append_revision(new).await {
-                Ok((page, revision)) => {
-                    return Ok((status_of(&revision), self.write_view(&page, &revision)?));
-                }
-                Err(StoreError::HeadMoved) => continue,
-                Err(error) => return Err(error.into()),
-            }
-        }
-        Err(ServiceError::Busy)
+            })
+        })
+        .await
     }
 
     /// Makes a new revision with the text of an earlier one. History is
@@ -374,37 +378,29 @@ impl App {
         let (space, _) = self.space(space)?;
         let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
         let summary = clean_summary(summary)?;
-        for _ in 0..MAX_WRITE_ATTEMPTS {
+        let summary = if summary.is_empty() {
+            format!("revert to revision {to_revision}")
+        } else {
+            summary
+        };
+        self.append_planned(|| {
             let page = self.require_page(&space, &slug)?.page;
             let target = self.revision_of(&page, to_revision)?;
-            let text = self.store().text(&target)?;
-            let summary = if summary.is_empty() {
-                format!("revert to revision {to_revision}")
-            } else {
-                summary.clone()
-            };
-            let new = NewRevision {
+            Ok(NewRevision {
                 space: space.clone(),
                 slug: PageSlug::parse(&page.slug)?,
                 expected: Expected::Head(page.head),
                 author: actor.id,
-                summary,
+                summary: summary.clone(),
                 kind: RevisionKind::Revert,
                 state: RevisionState::Published,
-                text: PreparedText::new(&text),
+                text: PreparedText::new(&self.store().text(&target)?),
                 deleted: target.deleted,
                 reverted_to: Some(to_revision),
                 base: None,
-            };
-            match self.store().append_revision(new).await {
-                Ok((page, revision)) => {
-                    return Ok((status_of(&revision), self.write_view(&page, &revision)?));
-                }
-                Err(StoreError::HeadMoved) => continue,
-                Err(error) => return Err(error.into()),
-            }
-        }
-        Err(ServiceError::Busy)
+            })
+        })
+        .await
     }
 
     /// Gives a page a new title; the old slug redirects to it.

@@ -14,28 +14,14 @@ async fn the_first_account_administers_the_instance() {
     let app = TestApp::spawn().await;
     let first = app.user("Première").await;
     let second = app.user("second").await;
-    let me: Value = first
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = first.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["username"], "Première");
     assert_eq!(me["is_admin"], true);
     assert_eq!(
         me["memberships"],
         json!([{"space": "main", "standing": "steward"}])
     );
-    let me: Value = second
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = second.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["is_admin"], false);
     assert_eq!(me["memberships"], json!([]));
 }
@@ -45,11 +31,12 @@ async fn usernames_log_in_case_insensitively() {
     let app = TestApp::spawn().await;
     app.user("Éloïse").await;
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "E\u{301}LOI\u{308}SE", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "E\u{301}LOI\u{308}SE", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let session: Value = response.json().await.unwrap();
     assert_eq!(session["user"]["username"], "Éloïse");
@@ -65,20 +52,22 @@ async fn failed_logins_are_throttled_per_username() {
     app.user("alice").await;
     for _ in 0..3 {
         let response = app
-            .request(Method::POST, "/api/v1/sessions")
-            .json(&json!({"username": "alice", "password": "not the password"}))
-            .send()
-            .await
-            .unwrap();
+            .send(
+                Method::POST,
+                "/api/v1/sessions",
+                json!({"username": "alice", "password": "not the password"}),
+            )
+            .await;
         expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
     // Even the right password waits now.
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "ALICE", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "ALICE", "password": PASSWORD}),
+        )
+        .await;
     let retry_after: u64 = response.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -97,19 +86,21 @@ async fn failed_logins_are_throttled_per_address() {
     .await;
     for attempt in 0..4 {
         let response = app
-            .request(Method::POST, "/api/v1/sessions")
-            .json(&json!({"username": format!("nobody{attempt}"), "password": "whatever you like"}))
-            .send()
-            .await
-            .unwrap();
+            .send(
+                Method::POST,
+                "/api/v1/sessions",
+                json!({"username": format!("nobody{attempt}"), "password": "whatever you like"}),
+            )
+            .await;
         expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "someone-else", "password": "whatever you like"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "someone-else", "password": "whatever you like"}),
+        )
+        .await;
     assert!(response.headers().contains_key("retry-after"));
     expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
 }
@@ -119,11 +110,12 @@ async fn cookie_sessions_need_the_csrf_token_to_write() {
     let app = TestApp::spawn().await;
     app.user("alice").await;
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "alice", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "alice", "password": PASSWORD}),
+        )
+        .await;
     let set_cookie = response.headers()["set-cookie"]
         .to_str()
         .unwrap()
@@ -195,18 +187,10 @@ async fn logging_out_revokes_the_session() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    let response = alice
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap();
+    let response = alice.get("/api/v1/me").await;
     expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     // Only that session: the other one still works.
-    let response = other_session
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap();
+    let response = other_session.get("/api/v1/me").await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -217,18 +201,10 @@ async fn sessions_expire() {
     })
     .await;
     let alice = app.user("alice").await;
-    let response = alice
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap();
+    let response = alice.get("/api/v1/me").await;
     assert_eq!(response.status(), StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let response = alice
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap();
+    let response = alice.get("/api/v1/me").await;
     expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
@@ -237,22 +213,16 @@ async fn personal_api_tokens() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let response = alice
-        .request(Method::POST, "/api/v1/tokens")
-        .json(&json!({"name": "mon robot"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/api/v1/tokens", json!({"name": "mon robot"}))
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let token: Value = response.json().await.unwrap();
     let bot_token = token["token"].as_str().unwrap().to_owned();
     assert_eq!(token["name"], "mon robot");
 
     let response = alice
-        .request(Method::POST, "/api/v1/tokens")
-        .json(&json!({"name": "mon robot"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/api/v1/tokens", json!({"name": "mon robot"}))
+        .await;
     expect_problem(response, StatusCode::CONFLICT, "name_taken").await;
 
     // The token edits, with no CSRF token needed.
@@ -265,14 +235,7 @@ async fn personal_api_tokens() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 
-    let names: Value = alice
-        .request(Method::GET, "/api/v1/tokens")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let names: Value = alice.get("/api/v1/tokens").await.json().await.unwrap();
     assert_eq!(names, json!(["mon robot"]));
     let response = alice
         .request(Method::DELETE, "/api/v1/tokens/mon%20robot")
@@ -325,14 +288,7 @@ async fn operators_create_users_from_the_cli() {
 
     let app = TestApp::spawn_on(data.path()).await;
     let moderator = app.login("moderator").await;
-    let me: Value = moderator
-        .request(Method::GET, "/api/v1/me")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = moderator.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["is_admin"], true);
     app.stop().await;
 }

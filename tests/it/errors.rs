@@ -31,11 +31,12 @@ async fn malformed_bodies() {
         expect_problem(response, StatusCode::BAD_REQUEST, code).await;
     }
     let response = alice
-        .request(Method::PUT, &path)
-        .json(&json!({"markdown": "x", "base_revision": "one"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::PUT,
+            &path,
+            json!({"markdown": "x", "base_revision": "one"}),
+        )
+        .await;
     let problem = expect_problem(response, StatusCode::BAD_REQUEST, "invalid_input").await;
     assert!(
         problem["detail"]
@@ -61,11 +62,12 @@ async fn bodies_over_the_limit() {
     expect_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "too_large").await;
     // Other endpoints take small bodies only.
     let response = app
-        .request(Method::POST, "/api/v1/accounts")
-        .json(&json!({"username": "x".repeat(100_000), "password": "p"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/accounts",
+            json!({"username": "x".repeat(100_000), "password": "p"}),
+        )
+        .await;
     expect_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "too_large").await;
     // At the limit: fine.
     let response = alice.put_page("main", "Big", &"a".repeat(4096), None).await;
@@ -172,12 +174,7 @@ async fn missing_or_bad_credentials() {
     let app = TestApp::spawn().await;
     app.user("alice").await;
     let path = page_path("main", "Page");
-    let response = app
-        .request(Method::PUT, &path)
-        .json(&json!({"markdown": "x"}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.send(Method::PUT, &path, json!({"markdown": "x"})).await;
     let www = response.headers().get("www-authenticate").cloned();
     expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     assert!(www.is_some());
@@ -198,11 +195,12 @@ async fn missing_or_bad_credentials() {
         .unwrap();
     expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "alice", "password": "wrong password"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "alice", "password": "wrong password"}),
+        )
+        .await;
     expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     expect_problem(
         app.get("/api/v1/me").await,
@@ -220,27 +218,30 @@ async fn invalid_titles() {
     // ("." and "..": clients resolve them away before sending; see the unit tests.)
     for raw in ["a%2Fb", "tab%09here", "nul%00", "%20", "_", &too_long] {
         let response = alice
-            .request(Method::PUT, &format!("/api/v1/spaces/main/pages/{raw}"))
-            .json(&json!({"markdown": "x"}))
-            .send()
-            .await
-            .unwrap();
+            .send(
+                Method::PUT,
+                &format!("/api/v1/spaces/main/pages/{raw}"),
+                json!({"markdown": "x"}),
+            )
+            .await;
         expect_problem(response, StatusCode::BAD_REQUEST, "invalid_input").await;
     }
     // Bad percent-encoding of UTF-8 in the path.
     let response = alice
-        .request(Method::PUT, "/api/v1/spaces/main/pages/caf%E9")
-        .json(&json!({"markdown": "x"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::PUT,
+            "/api/v1/spaces/main/pages/caf%E9",
+            json!({"markdown": "x"}),
+        )
+        .await;
     expect_problem(response, StatusCode::BAD_REQUEST, "invalid_input").await;
     let response = alice
-        .request(Method::POST, &format!("{}/move", page_path("main", "Nope")))
-        .json(&json!({"to": "a/b"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            &format!("{}/move", page_path("main", "Nope")),
+            json!({"to": "a/b"}),
+        )
+        .await;
     expect_problem(response, StatusCode::BAD_REQUEST, "invalid_input").await;
 }
 
@@ -253,11 +254,12 @@ async fn errors_of_accounts() {
         ("E\u{301}loi\u{308}se", "long enough", "username_taken"),
     ] {
         let response = app
-            .request(Method::POST, "/api/v1/accounts")
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await
-            .unwrap();
+            .send(
+                Method::POST,
+                "/api/v1/accounts",
+                json!({"username": username, "password": password}),
+            )
+            .await;
         expect_problem(response, StatusCode::CONFLICT, code).await;
     }
     for (username, password) in [
@@ -267,11 +269,12 @@ async fn errors_of_accounts() {
         ("", "long enough"),
     ] {
         let response = app
-            .request(Method::POST, "/api/v1/accounts")
-            .json(&json!({"username": username, "password": password}))
-            .send()
-            .await
-            .unwrap();
+            .send(
+                Method::POST,
+                "/api/v1/accounts",
+                json!({"username": username, "password": password}),
+            )
+            .await;
         expect_problem(response, StatusCode::BAD_REQUEST, "invalid_input").await;
     }
 }

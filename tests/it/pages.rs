@@ -51,11 +51,12 @@ async fn deletion_is_a_revision_that_revert_restores() {
     let alice = app.user("alice").await;
     let first = alice.edit("main", "Page", "contenu\n", None).await;
     let response = alice
-        .request(Method::DELETE, &page_path("main", "Page"))
-        .json(&json!({"base_revision": first, "summary": "doublon"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::DELETE,
+            &page_path("main", "Page"),
+            json!({"base_revision": first, "summary": "doublon"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let deleted = json_of(response).await["revision"]["id"].as_u64().unwrap();
 
@@ -105,11 +106,12 @@ async fn deletion_is_a_revision_that_revert_restores() {
         .edit("main", "Page", "contenu modifié\n", Some(head))
         .await;
     let response = alice
-        .request(Method::DELETE, &page_path("main", "Page"))
-        .json(&json!({"base_revision": head}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::DELETE,
+            &page_path("main", "Page"),
+            json!({"base_revision": head}),
+        )
+        .await;
     expect_problem(response, StatusCode::CONFLICT, "edit_conflict").await;
     let response = alice
         .request(Method::DELETE, &page_path("main", "Page"))

@@ -101,6 +101,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Sends `body` as JSON, anonymously.
+    pub async fn send(&self, method: Method, path: &str, body: Value) -> Response {
+        self.request(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Registers `name` with a fixed password and logs in.
     pub async fn user(&self, name: &str) -> User<'_> {
         let created = self
@@ -147,6 +156,22 @@ pub struct User<'a> {
 impl User<'_> {
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.app.request(method, path).bearer_auth(&self.token)
+    }
+
+    /// Sends `body` as JSON with this user's token.
+    pub async fn send(&self, method: Method, path: &str, body: Value) -> Response {
+        self.request(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// PUTs a page and returns the response.

@@ -12,11 +12,12 @@ async fn readme_walkthrough() {
 
     // Register: the first account is the instance's administrator.
     let response = app
-        .request(Method::POST, "/api/v1/accounts")
-        .json(&json!({"username": "camille", "password": "un mot de passe"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/accounts",
+            json!({"username": "camille", "password": "un mot de passe"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let account: Value = response.json().await.unwrap();
     assert_eq!(account["username"], "camille");
@@ -24,11 +25,12 @@ async fn readme_walkthrough() {
 
     // Log in: a bearer token and a session cookie.
     let response = app
-        .request(Method::POST, "/api/v1/sessions")
-        .json(&json!({"username": "camille", "password": "un mot de passe"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"username": "camille", "password": "un mot de passe"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let cookie = response.headers()["set-cookie"]
         .to_str()
