@@ -17,6 +17,7 @@ pub mod config;
 pub mod diff;
 pub mod http;
 pub mod model;
+pub mod render;
 pub mod server;
 pub mod service;
 pub mod store;

@@ -8,6 +8,8 @@ mod crash;
 mod errors;
 mod openapi;
 mod pages;
+mod render_safety;
+mod render_spec;
 mod replay;
 mod restart;
 mod support;
