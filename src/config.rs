@@ -23,6 +23,9 @@ pub struct Limits {
     pub max_small_body_bytes: usize,
     /// Requests taking longer are answered 503.
     pub request_timeout: Duration,
+    /// Previews (`POST /api/v1/render`) per account, or per address when
+    /// anonymous, per minute; administrators are exempt.
+    pub previews_per_minute: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +57,7 @@ impl Config {
                 max_page_bytes: 1024 * 1024,
                 max_small_body_bytes: 64 * 1024,
                 request_timeout: Duration::from_secs(30),
+                previews_per_minute: 600,
             },
             sessions: SessionPolicy {
                 ttl: Duration::from_secs(30 * 24 * 3600),

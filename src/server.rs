@@ -18,14 +18,14 @@ const SESSION_PURGE_EVERY: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    #[error("could not create the data folder {path}: {source}")]
+    #[error("could not create the data folder {path}")]
     DataDir {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("could not listen on {address}: {source}")]
+    #[error("could not listen on {address}")]
     Bind {
         address: SocketAddr,
         source: std::io::Error,
@@ -103,6 +103,8 @@ pub async fn start(
             .await
             .map_err(ServerError::Serve);
         purge.abort();
+        // Wait for it to go, so its handle on the store goes with it.
+        let _ = purge.await;
         // Every handler has finished: drain the writer and flush.
         let stored = tokio::task::spawn_blocking(move || store.shutdown())
             .await
@@ -124,7 +126,7 @@ async fn purge_sessions_periodically(app: App) {
     let mut ticker = tokio::time::interval(SESSION_PURGE_EVERY);
     loop {
         ticker.tick().await;
-        match app.purge_expired_sessions().await {
+        match app.maintain().await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "purging expired sessions failed"),

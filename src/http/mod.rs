@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::service::App;
-use api::{accounts, changes, ops, pages};
+use api::{accounts, changes, links, ops, pages};
 use error::ApiError;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests
@@ -54,6 +54,7 @@ pub fn router(app: App) -> Router {
                 .put(pages::put_page)
                 .delete(pages::delete_page),
         )
+        .route("/api/v1/render", post(links::preview))
         .layer(DefaultBodyLimit::max(config.page_body_limit()));
 
     let rest = Router::new()
@@ -94,6 +95,12 @@ pub fn router(app: App) -> Router {
             get(pages::revision),
         )
         .route("/api/v1/spaces/{space}/pages/{slug}/diff", get(pages::diff))
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/backlinks",
+            get(links::backlinks),
+        )
+        .route("/api/v1/spaces/{space}/orphans", get(links::orphans))
+        .route("/api/v1/spaces/{space}/wanted", get(links::wanted))
         .route("/api/v1/changes", get(changes::changes))
         .layer(DefaultBodyLimit::max(config.limits.max_small_body_bytes));
 

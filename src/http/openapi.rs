@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{accounts, changes, ops, pages};
+use super::api::{accounts, changes, links, ops, pages};
 use super::error::Problem;
 
 #[derive(OpenApi)]
@@ -36,6 +36,10 @@ use super::error::Problem;
         pages::history,
         pages::revision,
         pages::diff,
+        links::backlinks,
+        links::orphans,
+        links::wanted,
+        links::preview,
         changes::changes,
     ),
     components(schemas(Problem)),

@@ -9,8 +9,10 @@
 
 mod accounts;
 mod changes;
+mod edits;
 mod ops;
 mod pages;
+mod rendering;
 mod views;
 
 use std::sync::Arc;
@@ -18,8 +20,8 @@ use std::time::Duration;
 
 pub use accounts::{Authenticated, Registration};
 pub use changes::ChangesQuery;
+pub use edits::{EditRequest, WriteStatus};
 pub use ops::Metrics;
-pub use pages::{EditRequest, WriteStatus};
 pub use views::*;
 
 use crate::auth::{AuthError, PasswordHasher, Throttle};
@@ -108,6 +110,7 @@ struct Inner {
     hasher: PasswordHasher,
     failures_by_username: Throttle,
     failures_by_address: Throttle,
+    renders: rendering::RenderCache,
 }
 
 impl App {
@@ -118,10 +121,11 @@ impl App {
         Self {
             inner: Arc::new(Inner {
                 store,
-                config,
                 hasher: PasswordHasher::default(),
                 failures_by_username,
                 failures_by_address,
+                renders: rendering::RenderCache::new(config.limits.previews_per_minute),
+                config,
             }),
         }
     }

@@ -11,6 +11,8 @@ pub struct Metrics {
     pub batches: u64,
     pub flushes: u64,
     pub durable_seq: u64,
+    /// Markdown renderings made (cache misses, writes, previews).
+    pub renders: u64,
 }
 
 impl App {
@@ -21,6 +23,7 @@ impl App {
             batches: stats.batches.load(Ordering::Relaxed),
             flushes: stats.flushes.load(Ordering::Relaxed),
             durable_seq: self.store().durable_seq(),
+            renders: self.inner.renders.renders(),
         }
     }
 
@@ -35,5 +38,13 @@ impl App {
                 parent: space.parent,
             })
             .collect())
+    }
+}
+
+impl App {
+    /// Periodic housekeeping: expired sessions, idle rate-limit state.
+    pub async fn maintain(&self) -> ServiceResult<usize> {
+        self.inner.renders.shrink();
+        self.purge_expired_sessions().await
     }
 }

@@ -8,6 +8,7 @@ use crate::diff::Hunk;
 use crate::model::{
     EventKind, EventSeq, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
 };
+use crate::render::{FrontMatter, Html, TocEntry};
 
 /// A page of a list, with the cursor of the next page (`null` at the end).
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,8 +106,19 @@ pub struct DisputeView {
 pub struct PageView {
     pub space: String,
     pub slug: String,
+    /// The front matter's `title`, or the slug with spaces.
     pub title: String,
     pub markdown: String,
+    /// The rendered, sanitised page.
+    pub html: Html,
+    /// The page's headings, for a table of contents.
+    pub toc: Vec<TocEntry>,
+    /// From the front matter.
+    pub tags: Vec<String>,
+    /// From the front matter.
+    pub lang: Option<String>,
+    /// From the front matter.
+    pub summary: Option<String>,
     pub revision: RevisionView,
     pub dispute: Option<DisputeView>,
     /// The slug asked for, when it redirected here after a move.
@@ -160,4 +172,29 @@ pub struct ChangeView {
     /// For a move: the new slug.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moved_to: Option<String>,
+}
+
+/// A page, named.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageRefView {
+    pub space: String,
+    pub slug: String,
+    pub title: String,
+}
+
+/// A title pages link to that does not exist yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WantedView {
+    pub slug: String,
+    pub title: String,
+    /// How many pages link to it.
+    pub links: usize,
+}
+
+/// A rendering of Markdown that was not stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewView {
+    pub html: Html,
+    pub toc: Vec<TocEntry>,
+    pub front_matter: FrontMatter,
 }

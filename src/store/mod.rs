@@ -9,6 +9,7 @@
 //! keys and codecs stay private.
 
 mod accounts;
+mod links;
 mod pages;
 pub mod records;
 mod text;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use accounts::NewUser;
+pub use links::is_live;
 pub use pages::{Expected, NewRevision, PageMove};
 pub use records::*;
 pub use text::PreparedText;
@@ -34,9 +36,7 @@ const FORMAT_KEY: &[u8] = b"format_version";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "could not open the store at {path}: {source} (is another ostrom using this data folder?)"
-    )]
+    #[error("could not open the store at {path} (is another ostrom using this data folder?)")]
     Open { path: PathBuf, source: sled::Error },
     #[error(
         "the store at {path} has format version {found}, but this build of ostrom reads version {FORMAT_VERSION} only"
@@ -115,7 +115,7 @@ impl Store {
     }
 
     fn from_config(config: sled::Config, dir: &Path) -> Result<Self, StoreError> {
-        let db = config.open().map_err(|source| StoreError::Open {
+        let db = open_waiting_for_lock(&config).map_err(|source| StoreError::Open {
             path: dir.to_owned(),
             source,
         })?;
@@ -204,6 +204,25 @@ impl Drop for Inner {
         self.writer.shutdown();
         if let Err(error) = self.trees.db.flush() {
             tracing::error!(%error, "final flush of the store failed");
+        }
+    }
+}
+
+/// Opens the database, waiting a little if another process (or a store just
+/// dropped in this one) still holds its lock: sled releases it once its
+/// background threads have stopped, which a quick restart can beat.
+fn open_waiting_for_lock(config: &sled::Config) -> Result<sled::Db, sled::Error> {
+    const ATTEMPTS: u32 = 120;
+    let mut attempt = 0;
+    loop {
+        match config.open() {
+            Err(sled::Error::Io(error))
+                if error.to_string().contains("could not acquire lock") && attempt < ATTEMPTS =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            other => return other,
         }
     }
 }

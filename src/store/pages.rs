@@ -6,7 +6,8 @@
 //! page moved on meanwhile the write is refused with `HeadMoved` and the
 //! caller merges again. Nothing is ever overwritten silently.
 
-use super::records::{Event, Page, PageEntry, Revision};
+use super::links;
+use super::records::{Event, Link, Page, PageEntry, Revision};
 use super::text::{self, PreparedText};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -29,6 +30,11 @@ pub enum Expected {
 pub struct NewRevision {
     pub space: SpaceSlug,
     pub slug: PageSlug,
+    /// The page's title once this revision is published (from its front
+    /// matter, else from the slug).
+    pub title: String,
+    /// The pages the text links to, for the link graph.
+    pub links: Vec<Link>,
     pub expected: Expected,
     pub author: UserId,
     pub summary: String,
@@ -49,6 +55,8 @@ pub struct PageMove {
     pub expected_head: RevisionId,
     pub actor: UserId,
     pub summary: String,
+    /// The page's title at its new slug.
+    pub title: String,
 }
 
 fn page_key(space: &str, slug: &str) -> Vec<u8> {
@@ -183,7 +191,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
             id: tx.next_id("page")?,
             space: new.space.to_string(),
             slug: new.slug.to_string(),
-            title: new.slug.title(),
+            title: new.title.clone(),
             head: revision_id,
             published: None,
             deleted: false,
@@ -213,6 +221,11 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         page.published = Some(revision_id);
         page.deleted = revision.deleted;
         page.updated_at = now;
+        page.title = new.title.clone();
+        links::replace_outgoing(tx, &page, &new.links)?;
+    }
+    if new.expected == Expected::Absent {
+        links::locate(tx, &page)?;
     }
     put_revision(tx, &page, &revision)?;
     tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
@@ -278,11 +291,12 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         slug: request.to.to_string(),
     };
     page.slug = request.to.to_string();
-    page.title = request.to.title();
+    page.title = request.title.clone();
     page.head = revision.id;
     page.published = Some(revision.id);
     page.updated_at = now;
     put_revision(tx, &page, &revision)?;
+    links::locate(tx, &page)?;
     tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     let redirect = PageEntry::Redirect {
         to: page.slug.clone(),

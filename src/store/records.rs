@@ -147,3 +147,17 @@ pub struct Event {
     #[serde(default)]
     pub detail: serde_json::Value,
 }
+
+/// Where a page lives now (its slug changes with moves, its id never).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLocation {
+    pub space: String,
+    pub slug: String,
+}
+
+/// A link from one page to another page (which may not exist).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Link {
+    pub space: String,
+    pub slug: String,
+}

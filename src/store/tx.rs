@@ -43,10 +43,16 @@ pub(crate) enum TreeId {
     Texts,
     /// event seq → Event: the append-only log.
     Events,
+    /// page id → PageLocation: where a page lives now.
+    PageIds,
+    /// page id → the wiki links of its published revision (Vec<Link>).
+    LinksOut,
+    /// target space ++ 0 ++ target slug ++ 0 ++ source page id → ().
+    LinksIn,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 13] = [
+    pub(crate) const ALL: [TreeId; 16] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -60,6 +66,9 @@ impl TreeId {
         TreeId::Revisions,
         TreeId::Texts,
         TreeId::Events,
+        TreeId::PageIds,
+        TreeId::LinksOut,
+        TreeId::LinksIn,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -77,6 +86,9 @@ impl TreeId {
             TreeId::Revisions => "revisions",
             TreeId::Texts => "texts",
             TreeId::Events => "events",
+            TreeId::PageIds => "page_ids",
+            TreeId::LinksOut => "links_out",
+            TreeId::LinksIn => "links_in",
         }
     }
 }

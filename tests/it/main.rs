@@ -10,6 +10,7 @@ mod openapi;
 mod pages;
 mod render_safety;
 mod render_spec;
+mod rendering;
 mod replay;
 mod restart;
 mod support;

@@ -2,5 +2,6 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod links;
 pub mod ops;
 pub mod pages;

@@ -44,6 +44,12 @@ pub async fn metrics(State(app): State<App>) -> impl IntoResponse {
             "Newest event sequence known to be on disk.",
             m.durable_seq,
         ),
+        (
+            "ostrom_renders_total",
+            "counter",
+            "Markdown renderings made (cache misses, writes, previews).",
+            m.renders,
+        ),
     ];
     let text: String = counters
         .iter()

@@ -158,7 +158,7 @@ pub async fn get_page(
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
-    let page = app.read_page(viewer, &space, &slug)?;
+    let page = app.read_page(viewer, &space, &slug).await?;
     let tag = etag(page.revision.id);
     let mut headers = HeaderMap::new();
     headers.insert(header::ETAG, tag.clone());

@@ -1,0 +1,287 @@
+//! Pages as HTML: rendering through the store's view of which pages exist,
+//! a cache of each published revision's rendering, the red/blue
+//! invalidation that keeps it true, previews, and the link graph's views
+//! (backlinks, orphans, wanted pages).
+//!
+//! A revision's rendering depends on its text and on which pages it links to
+//! exist. The cache is keyed by revision; when a page starts or stops
+//! existing (create, delete, restore, move), the renderings of the pages
+//! linking to it are dropped. An epoch counter closes the race with a
+//! rendering already under way: one that started before an existence change
+//! is returned but not cached.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use super::{
+    Actor, App, Listing, PageRefView, PreviewView, ServiceError, ServiceResult, WantedView,
+    numeric_cursor, page_size,
+};
+use crate::model::{PageSlug, RevisionId, SpaceSlug};
+use crate::render::{LinkResolver, Rendered, render};
+use crate::store::{Revision, Store, is_live};
+
+/// Roughly what the cache may hold, in bytes of HTML.
+const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
+#[derive(Clone)]
+struct HtmlWeight;
+
+impl quick_cache::Weighter<RevisionId, Arc<Rendered>> for HtmlWeight {
+    fn weight(&self, _: &RevisionId, rendered: &Arc<Rendered>) -> u64 {
+        rendered.html.len() as u64 + 512
+    }
+}
+
+pub(super) struct RenderCache {
+    entries: quick_cache::sync::Cache<RevisionId, Arc<Rendered>, HtmlWeight>,
+    /// Bumped on every change of a page's existence.
+    epoch: AtomicU64,
+    renders: AtomicU64,
+    previews: DefaultKeyedRateLimiter<String>,
+}
+
+impl RenderCache {
+    pub(super) fn new(previews_per_minute: u32) -> Self {
+        let per_minute = NonZeroU32::new(previews_per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            entries: quick_cache::sync::Cache::with_weighter(16_384, CACHE_BYTES, HtmlWeight),
+            epoch: AtomicU64::new(0),
+            renders: AtomicU64::new(0),
+            previews: RateLimiter::keyed(Quota::per_minute(per_minute)),
+        }
+    }
+
+    /// How many renderings were made since start-up (cache misses, writes
+    /// and previews).
+    pub(super) fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
+    }
+
+    /// Forgets rate-limit state of idle clients.
+    pub(super) fn shrink(&self) {
+        self.previews.retain_recent();
+    }
+}
+
+/// The wiki as the renderer sees it: which spaces and pages exist.
+struct StoreResolver<'a> {
+    store: &'a Store,
+}
+
+impl LinkResolver for StoreResolver<'_> {
+    fn space_exists(&self, space: &SpaceSlug) -> bool {
+        matches!(self.store.space(space), Ok(Some(_)))
+    }
+
+    fn page_exists(&self, space: &SpaceSlug, slug: &PageSlug) -> bool {
+        matches!(self.store.page_entry(space, slug), Ok(Some(entry)) if is_live(&entry))
+    }
+}
+
+impl App {
+    fn render_cache(&self) -> &RenderCache {
+        &self.inner.renders
+    }
+
+    /// Renders `markdown`, a page of `space`, on the blocking pool (a large
+    /// page takes milliseconds). Returns the rendering and the epoch it saw.
+    pub(super) async fn render_fresh(
+        &self,
+        space: &SpaceSlug,
+        markdown: Arc<str>,
+    ) -> ServiceResult<(Arc<Rendered>, u64)> {
+        let cache = self.render_cache();
+        let epoch = cache.epoch.load(Ordering::Acquire);
+        cache.renders.fetch_add(1, Ordering::Relaxed);
+        let (store, space) = (self.store().clone(), space.clone());
+        let rendered = tokio::task::spawn_blocking(move || {
+            render(&markdown, &space, &StoreResolver { store: &store })
+        })
+        .await
+        .map_err(|error| ServiceError::Internal(format!("rendering failed: {error}")))?;
+        Ok((Arc::new(rendered), epoch))
+    }
+
+    /// Keeps `rendered` as the rendering of `revision`, unless a page's
+    /// existence changed since it was made.
+    pub(super) fn cache_rendering(
+        &self,
+        revision: RevisionId,
+        rendered: Arc<Rendered>,
+        epoch: u64,
+    ) {
+        let cache = self.render_cache();
+        if cache.epoch.load(Ordering::Acquire) == epoch {
+            cache.entries.insert(revision, rendered);
+        }
+    }
+
+    /// The rendering of a published revision, from the cache when it can.
+    pub(super) async fn rendering_of(
+        &self,
+        space: &SpaceSlug,
+        revision: &Revision,
+        markdown: &str,
+    ) -> ServiceResult<Arc<Rendered>> {
+        if let Some(rendered) = self.render_cache().entries.get(&revision.id) {
+            return Ok(rendered);
+        }
+        let (rendered, epoch) = self.render_fresh(space, Arc::from(markdown)).await?;
+        self.cache_rendering(revision.id, rendered.clone(), epoch);
+        Ok(rendered)
+    }
+
+    /// (space, slug) started or stopped existing: the links to it change
+    /// colour, so the renderings of the pages linking to it are dropped.
+    pub(super) fn existence_changed(
+        &self,
+        space: &SpaceSlug,
+        slug: &PageSlug,
+    ) -> ServiceResult<()> {
+        let cache = self.render_cache();
+        cache.epoch.fetch_add(1, Ordering::AcqRel);
+        let mut after = None;
+        loop {
+            let sources = self.store().backlinks(space, slug, after, 1024)?;
+            for source in &sources {
+                if let Some(published) = self.store().page_by_id(*source)?.and_then(|p| p.published)
+                {
+                    cache.entries.remove(&published);
+                }
+            }
+            match sources.last() {
+                Some(last) if sources.len() == 1024 => after = Some(*last),
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// Renders Markdown without storing anything (the editor's preview).
+    /// Rate-limited per account, or per address when anonymous;
+    /// administrators are exempt.
+    pub async fn preview(
+        &self,
+        viewer: Option<&Actor>,
+        client: IpAddr,
+        markdown: String,
+        space: Option<&str>,
+    ) -> ServiceResult<PreviewView> {
+        let key = match viewer {
+            Some(actor) if actor.is_admin => None,
+            Some(actor) => Some(format!("user:{}", actor.id)),
+            None => Some(format!("ip:{client}")),
+        };
+        if let Some(key) = key
+            && let Err(not_until) = self.render_cache().previews.check_key(&key)
+        {
+            let retry_after = not_until.wait_time_from(DefaultClock::default().now());
+            return Err(ServiceError::RateLimited { retry_after });
+        }
+        self.check_size(&markdown)?;
+        let space = match space {
+            Some(slug) => self.space(slug)?.0,
+            None => SpaceSlug::main(),
+        };
+        let (rendered, _) = self.render_fresh(&space, Arc::from(markdown)).await?;
+        Ok(PreviewView {
+            html: rendered.html.clone(),
+            toc: rendered.toc.clone(),
+            front_matter: rendered.front_matter.clone(),
+        })
+    }
+
+    /// The pages linking to a page, in the order they were created.
+    pub fn backlinks(
+        &self,
+        _viewer: Option<&Actor>,
+        space: &str,
+        slug: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<PageRefView>> {
+        let (space, _) = self.space(space)?;
+        let slug = PageSlug::parse(slug).map_err(|_| super::pages::page_not_found(slug))?;
+        let limit = page_size(limit)?;
+        let page = self.require_page(&space, &slug)?.page;
+        let target = PageSlug::parse(&page.slug)?;
+        let after = numeric_cursor(cursor)?;
+        let sources = self.store().backlinks(&space, &target, after, limit)?;
+        let next_cursor = (sources.len() == limit)
+            .then(|| sources.last().map(u64::to_string))
+            .flatten();
+        let mut items = Vec::with_capacity(sources.len());
+        for source in sources {
+            if let Some(page) = self.store().page_by_id(source)? {
+                items.push(PageRefView {
+                    space: page.space,
+                    slug: page.slug,
+                    title: page.title,
+                });
+            }
+        }
+        Ok(Listing { items, next_cursor })
+    }
+
+    /// Pages of a space that no other page links to, in slug order.
+    pub fn orphans(
+        &self,
+        _viewer: Option<&Actor>,
+        space: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<PageRefView>> {
+        let (space, _) = self.space(space)?;
+        let limit = page_size(limit)?;
+        let orphans = self.store().orphans(&space)?;
+        let start = match cursor {
+            Some(after) => orphans.partition_point(|page| page.slug.as_str() <= after),
+            None => 0,
+        };
+        let page_of: Vec<_> = orphans.into_iter().skip(start).take(limit).collect();
+        let next_cursor = (page_of.len() == limit)
+            .then(|| page_of.last().map(|p| p.slug.clone()))
+            .flatten();
+        let items = page_of
+            .into_iter()
+            .map(|page| PageRefView {
+                space: page.space,
+                slug: page.slug,
+                title: page.title,
+            })
+            .collect();
+        Ok(Listing { items, next_cursor })
+    }
+
+    /// Titles pages link to that do not exist yet, most linked first.
+    pub fn wanted(
+        &self,
+        _viewer: Option<&Actor>,
+        space: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<WantedView>> {
+        let (space, _) = self.space(space)?;
+        let limit = page_size(limit)?;
+        let skip = numeric_cursor(cursor)?.unwrap_or(0) as usize;
+        let wanted = self.store().wanted(&space)?;
+        let total = wanted.len();
+        let items: Vec<WantedView> = wanted
+            .into_iter()
+            .skip(skip)
+            .take(limit)
+            .map(|(slug, links)| WantedView {
+                title: slug.replace('_', " "),
+                slug,
+                links,
+            })
+            .collect();
+        let next_cursor = (skip + items.len() < total).then(|| (skip + items.len()).to_string());
+        Ok(Listing { items, next_cursor })
+    }
+}
