@@ -52,8 +52,11 @@ pub fn parse(block: &str) -> FrontMatter {
         Some(Value::String(list)) => list.split(',').map(|t| t.trim().to_owned()).collect(),
         _ => Vec::new(),
     };
-    let mut tags: Vec<String> = tags.into_iter().filter(|t| !t.is_empty()).collect();
-    tags.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut tags: Vec<String> = tags
+        .into_iter()
+        .filter(|t| !t.is_empty() && seen.insert(t.clone()))
+        .collect();
     tags.truncate(MAX_TAGS);
     let lang = text("lang")
         .map(|l| l.to_lowercase())
@@ -72,7 +75,7 @@ mod tests {
 
     #[test]
     fn reads_the_four_fields() {
-        let block = "---\ntitle: Économie sociale\ntags: [commun, \"économie\"]\nlang: FR\nsummary: Une page.\n---\n";
+        let block = "---\ntitle: Économie sociale\ntags: [commun, \"économie\", commun]\nlang: FR\nsummary: Une page.\n---\n";
         let meta = parse(block);
         assert_eq!(meta.title.as_deref(), Some("Économie sociale"));
         assert_eq!(meta.tags, ["commun", "économie"]);
