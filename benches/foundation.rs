@@ -65,7 +65,8 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn flushes(client: &Client, base: &str) -> u64 {
+/// A counter from `/metrics`.
+async fn metric(client: &Client, base: &str, name: &str) -> u64 {
     let text = client
         .get(format!("{base}/metrics"))
         .send()
@@ -75,7 +76,7 @@ async fn flushes(client: &Client, base: &str) -> u64 {
         .await
         .unwrap();
     text.lines()
-        .find_map(|line| line.strip_prefix("ostrom_store_flushes_total "))
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
 }
@@ -134,7 +135,7 @@ async fn sequential_latency(client: &Client, base: &str, token: &str, edits: u64
 async fn throughput(client: &Client, base: &str, token: &str, writers: usize, seconds: u64) -> f64 {
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
-    let flushes_before = flushes(client, base).await;
+    let flushes_before = metric(client, base, "ostrom_store_flushes_total").await;
     let started = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|writer| {
@@ -160,7 +161,7 @@ async fn throughput(client: &Client, base: &str, token: &str, writers: usize, se
         task.await.unwrap();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let flushed = flushes(client, base).await - flushes_before;
+    let flushed = metric(client, base, "ostrom_store_flushes_total").await - flushes_before;
     let edits = done.load(Ordering::Relaxed);
     let rate = edits as f64 / elapsed;
     println!(
@@ -270,6 +271,7 @@ async fn run() {
     let text = "Une économie au service des personnes. ".repeat(100);
     edit(&client, &base, &token, "Lecture", &text, None).await;
     let url = format!("{base}/api/v1/spaces/main/pages/Lecture");
+    let renders_before = metric(&client, &base, "ostrom_renders_total").await;
     let (generator, (rate, p99)) = match wrk_available()
         .then(|| reads_with_wrk(&url, seconds * 2))
         .flatten()
@@ -280,10 +282,12 @@ async fn run() {
             reads_with_client(&client, &url, seconds * 2).await,
         ),
     };
+    let renders = metric(&client, &base, "ostrom_renders_total").await - renders_before;
     println!(
         "| page GET ({generator}) | {} B page | {rate:.0} req/s | p99 {p99} |",
         text.len()
     );
+    println!("| renders during the GET run | | {renders} | every GET served from the cache |");
     drop(server);
 }
 
