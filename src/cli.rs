@@ -13,7 +13,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use ostrom::auth::Password;
 use ostrom::config::Config;
-use ostrom::service::{App, Registration};
+use ostrom::search::{Lang, SearchIndex, rebuild};
+use ostrom::service::{App, Registration, StoreFeed};
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,13 @@ enum Command {
     /// Operator tasks, run while the server is stopped.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Rebuild the search index from the store (while the server is stopped).
+    Reindex {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        lang: LangArgs,
+    },
     /// Print the OpenAPI 3.1 document of the HTTP API.
     Openapi,
 }
@@ -48,9 +56,22 @@ struct DataArgs {
 }
 
 #[derive(Args)]
+struct LangArgs {
+    /// The language of pages that neither say nor reveal theirs (fr or en).
+    #[arg(long, env = "OSTROM_DEFAULT_LANG", default_value = "fr", value_parser = parse_lang)]
+    default_lang: Lang,
+}
+
+fn parse_lang(code: &str) -> Result<Lang, String> {
+    Lang::parse(code).ok_or_else(|| format!("{code:?} is not fr or en"))
+}
+
+#[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
     data: DataArgs,
+    #[command(flatten)]
+    lang: LangArgs,
     /// The address to listen on.
     #[arg(long, env = "OSTROM_LISTEN", default_value = Config::DEFAULT_LISTEN)]
     listen: SocketAddr,
@@ -85,6 +106,7 @@ pub fn main() -> ExitCode {
         Some(Command::Admin(AdminCommand::CreateUser { name, admin, data })) => {
             create_user(&name, admin, data)
         }
+        Some(Command::Reindex { data, lang }) => reindex(data, lang),
         Some(Command::Openapi) => {
             print!("{}", ostrom::http::openapi::document_json());
             Ok(())
@@ -121,6 +143,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.listen = args.listen;
     config.limits.max_page_bytes = args.max_page_bytes;
     config.sessions.secure_cookie = args.secure_cookies;
+    config.default_lang = args.lang.default_lang;
     if config.limits.max_page_bytes == 0 {
         bail!("--max-page-bytes must be at least 1");
     }
@@ -173,4 +196,37 @@ fn create_user(name: &str, admin: bool, data: DataArgs) -> anyhow::Result<()> {
         );
         Ok(())
     })
+}
+
+fn reindex(data: DataArgs, lang: LangArgs) -> anyhow::Result<()> {
+    let config = Config::new(data.data);
+    let store = ostrom::server::open_store(&config).with_context(|| {
+        format!(
+            "could not open the data folder {} (stop the server first)",
+            config.data_dir().display()
+        )
+    })?;
+    let (index, _) =
+        SearchIndex::open(&config.index_dir()).context("could not open the search index")?;
+    let feed = StoreFeed::new(store.clone(), lang.default_lang);
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let pages = rebuild(&index, &feed, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .context("could not rebuild the search index")?;
+    bar.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "indexed {pages} pages in {seconds:.1} s ({:.0} pages/s); index is {} bytes",
+        pages as f64 / seconds.max(1e-9),
+        index.size_on_disk()
+    );
+    store.shutdown().context("could not close the store")?;
+    Ok(())
 }

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::search::Lang;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Holds `store/` (sled) and, later, derived data such as the search index.
@@ -13,6 +15,8 @@ pub struct Config {
     pub limits: Limits,
     pub sessions: SessionPolicy,
     pub login_throttle: LoginThrottle,
+    /// The language of pages that neither say nor reveal theirs.
+    pub default_lang: Lang,
 }
 
 #[derive(Debug, Clone)]
@@ -68,11 +72,17 @@ impl Config {
                 failures_per_address: 20,
                 window: Duration::from_secs(15 * 60),
             },
+            default_lang: Lang::Fr,
         }
     }
 
     pub fn store_dir(&self) -> PathBuf {
         self.data_dir.join("store")
+    }
+
+    /// The search index: derived, rebuilt when missing.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
     }
 
     pub fn data_dir(&self) -> &Path {

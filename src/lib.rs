@@ -18,6 +18,7 @@ pub mod diff;
 pub mod http;
 pub mod model;
 pub mod render;
+pub mod search;
 pub mod server;
 pub mod service;
 pub mod store;

@@ -10,8 +10,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use std::sync::Arc;
+
 use crate::config::Config;
-use crate::service::App;
+use crate::search::{Indexer, SearchError, SearchIndex};
+use crate::service::{App, StoreFeed};
 use crate::store::{Store, StoreError};
 
 const SESSION_PURGE_EVERY: Duration = Duration::from_secs(3600);
@@ -25,6 +28,8 @@ pub enum ServerError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
     #[error("could not listen on {address}")]
     Bind {
         address: SocketAddr,
@@ -86,7 +91,11 @@ pub async fn start(
             source,
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
+    let (index, resume) = SearchIndex::open(&config.index_dir())?;
+    let feed = StoreFeed::new(store.clone(), config.default_lang);
+    let indexer = Arc::new(Indexer::spawn(&index, resume, Box::new(feed))?);
     let app = App::new(store.clone(), config);
+    app.attach_search(index, indexer.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let purge = tokio::spawn(purge_sessions_periodically(app.clone()));
 
@@ -105,6 +114,8 @@ pub async fn start(
         purge.abort();
         // Wait for it to go, so its handle on the store goes with it.
         let _ = purge.await;
+        // Commit what the indexer has, then stop it.
+        let _ = tokio::task::spawn_blocking(move || indexer.stop()).await;
         // Every handler has finished: drain the writer and flush.
         let stored = tokio::task::spawn_blocking(move || store.shutdown())
             .await

@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::service::App;
-use api::{accounts, changes, links, ops, pages};
+use api::{accounts, changes, links, ops, pages, search};
 use error::ApiError;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests
@@ -102,6 +102,8 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/spaces/{space}/orphans", get(links::orphans))
         .route("/api/v1/spaces/{space}/wanted", get(links::wanted))
         .route("/api/v1/changes", get(changes::changes))
+        .route("/api/v1/search", get(search::search))
+        .route("/api/v1/suggest", get(search::suggest))
         .layer(DefaultBodyLimit::max(config.limits.max_small_body_bytes));
 
     Router::new()

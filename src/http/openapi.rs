@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{accounts, changes, links, ops, pages};
+use super::api::{accounts, changes, links, ops, pages, search};
 use super::error::Problem;
 
 #[derive(OpenApi)]
@@ -41,6 +41,8 @@ use super::error::Problem;
         links::wanted,
         links::preview,
         changes::changes,
+        search::search,
+        search::suggest,
     ),
     components(schemas(Problem)),
     modifiers(&Security),
@@ -48,6 +50,7 @@ use super::error::Problem;
         (name = "accounts", description = "Accounts, sessions and API tokens"),
         (name = "pages", description = "Versioned pages"),
         (name = "changes", description = "Recent changes, from the event log"),
+        (name = "search", description = "Full-text search and title suggestions"),
         (name = "spaces", description = "Spaces"),
         (name = "operations", description = "Health, metrics and this contract"),
     )

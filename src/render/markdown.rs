@@ -21,7 +21,7 @@ pub(super) struct Unsanitised {
     pub links: Vec<LinkTarget>,
 }
 
-fn options(dialect: &Dialect) -> Options<'static> {
+pub(super) fn options(dialect: &Dialect) -> Options<'static> {
     let mut options = Options::default();
     let extension = &mut options.extension;
     extension.strikethrough = dialect.strikethrough;

@@ -15,6 +15,7 @@
 mod front_matter;
 mod links;
 mod markdown;
+mod plain;
 mod sanitize;
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ use utoipa::ToSchema;
 
 pub use front_matter::FrontMatter;
 pub use links::{LinkTarget, page_url};
+pub use plain::{PlainText, plain_text};
 
 use crate::model::{PageSlug, SpaceSlug};
 

@@ -13,6 +13,7 @@ mod edits;
 mod ops;
 mod pages;
 mod rendering;
+mod search;
 mod views;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ pub use accounts::{Authenticated, Registration};
 pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use ops::Metrics;
+pub use search::{SearchQuery, StoreFeed};
 pub use views::*;
 
 use crate::auth::{AuthError, PasswordHasher, Throttle};
@@ -111,6 +113,7 @@ struct Inner {
     failures_by_username: Throttle,
     failures_by_address: Throttle,
     renders: rendering::RenderCache,
+    search: std::sync::OnceLock<search::Search>,
 }
 
 impl App {
@@ -125,6 +128,7 @@ impl App {
                 failures_by_username,
                 failures_by_address,
                 renders: rendering::RenderCache::new(config.limits.previews_per_minute),
+                search: std::sync::OnceLock::new(),
                 config,
             }),
         }

@@ -13,6 +13,8 @@ pub struct Metrics {
     pub durable_seq: u64,
     /// Markdown renderings made (cache misses, writes, previews).
     pub renders: u64,
+    /// The last event whose effects are searchable.
+    pub indexed_seq: u64,
 }
 
 impl App {
@@ -24,6 +26,7 @@ impl App {
             flushes: stats.flushes.load(Ordering::Relaxed),
             durable_seq: self.store().durable_seq(),
             renders: self.inner.renders.renders(),
+            indexed_seq: self.indexed_seq(),
         }
     }
 

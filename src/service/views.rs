@@ -198,3 +198,21 @@ pub struct PreviewView {
     pub toc: Vec<TocEntry>,
     pub front_matter: FrontMatter,
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchHitView {
+    pub space: String,
+    pub slug: String,
+    pub title: String,
+    /// HTML-escaped text with `<mark>` around the matched words.
+    pub snippet: String,
+    pub score: f32,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchView {
+    /// How many pages match (that the reader may see).
+    pub total: usize,
+    pub hits: Vec<SearchHitView>,
+}

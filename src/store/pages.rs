@@ -159,6 +159,31 @@ impl Store {
         Ok(pages)
     }
 
+    /// The event log from oldest to newest, starting after `after`.
+    pub fn events_after(
+        &self,
+        after: EventSeq,
+    ) -> impl Iterator<Item = Result<Event, StoreError>> + use<> {
+        let start = after.saturating_add(1).to_be_bytes();
+        self.trees()
+            .tree(TreeId::Events)
+            .range(start..)
+            .map(|item| {
+                let (_, value) = item?;
+                tx::decode(TreeId::Events, &value)
+            })
+    }
+
+    /// The ids of every page, live or not, in id order.
+    pub fn page_ids(&self) -> Result<Vec<PageId>, StoreError> {
+        self.trees()
+            .tree(TreeId::PageIds)
+            .iter()
+            .keys()
+            .map(|key| Ok(tx::seq_from_key(&key?)))
+            .collect()
+    }
+
     /// The event log from newest to oldest, starting below `before`.
     pub fn events_before(
         &self,
@@ -197,6 +222,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
             deleted: false,
             created_at: now,
             updated_at: now,
+            seq: 0,
         },
     };
     new.text.store(tx)?;
@@ -228,8 +254,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         links::locate(tx, &page)?;
     }
     put_revision(tx, &page, &revision)?;
-    tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
-    tx.append_event(Event {
+    page.seq = tx.append_event(Event {
         seq: 0,
         at: now,
         kind: EventKind::of_revision(revision.kind),
@@ -241,6 +266,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         summary: revision.summary.clone(),
         detail: serde_json::Value::Null,
     })?;
+    tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }
 
@@ -297,13 +323,12 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     page.updated_at = now;
     put_revision(tx, &page, &revision)?;
     links::locate(tx, &page)?;
-    tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     let redirect = PageEntry::Redirect {
         to: page.slug.clone(),
         page: page.id,
     };
     tx.put(TreeId::Pages, &from_key, &redirect)?;
-    tx.append_event(Event {
+    page.seq = tx.append_event(Event {
         seq: 0,
         at: now,
         kind: EventKind::Move,
@@ -315,5 +340,6 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         summary: revision.summary.clone(),
         detail: serde_json::json!({ "to": page.slug }),
     })?;
+    tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }

@@ -92,6 +92,10 @@ pub struct Page {
     pub deleted: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The event that last changed this page: derived state (the search
+    /// index) must not show the page as it is until that event is on disk.
+    #[serde(default)]
+    pub seq: EventSeq,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -294,3 +294,106 @@ async fn sigterm_finishes_in_flight_edits_and_exits_cleanly() {
     }
     server.kill();
 }
+
+/// A counter from the server's `/metrics`.
+async fn metric(client: &Client, base: &str, name: &str) -> u64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_crash_the_index_matches_the_store() {
+    let data = tempfile::tempdir().unwrap();
+    let client = Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let acked: Acked = Arc::default();
+    for round in 0..3 {
+        let server = Binary::start(data.path());
+        let token = token(&client, &server.base, round == 0).await;
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let (client, base, token, acked) = (
+                    client.clone(),
+                    server.base.clone(),
+                    token.clone(),
+                    acked.clone(),
+                );
+                tokio::spawn(async move {
+                    // Continue from the page's head, whatever survived.
+                    let page = client
+                        .get(format!(
+                            "{base}{}",
+                            page_path("main", &format!("Crash_{writer}"))
+                        ))
+                        .send()
+                        .await
+                        .unwrap();
+                    let head = if page.status().is_success() {
+                        page.json::<Value>().await.unwrap()["revision"]["id"].as_u64()
+                    } else {
+                        None
+                    };
+                    stream_edits(client, base, token, round, writer, head, acked).await
+                })
+            })
+            .collect();
+        let before = acked.lock().unwrap().len();
+        while acked.lock().unwrap().len() < before + 30 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(13 * (round as u64 + 1))).await;
+        server.kill();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+    }
+    // Restart, let the indexer catch up, stop cleanly, and compare.
+    let server = Binary::start(data.path());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let durable = metric(&client, &server.base, "ostrom_store_durable_seq").await;
+        let indexed = metric(&client, &server.base, "ostrom_search_indexed_seq").await;
+        if indexed >= durable && durable > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the index did not catch up ({indexed} < {durable})"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success());
+
+    let store = ostrom::store::Store::open(&data.path().join("store")).unwrap();
+    let mut published: Vec<(u64, u64)> = Vec::new();
+    for id in store.page_ids().unwrap() {
+        let page = store.page_by_id(id).unwrap().unwrap();
+        if let Some(revision) = page.published.filter(|_| !page.deleted) {
+            published.push((id, revision));
+        }
+    }
+    published.sort_unstable();
+    let (index, resume) = ostrom::search::SearchIndex::open(&data.path().join("index")).unwrap();
+    assert!(matches!(resume, ostrom::search::Resume::After(_)));
+    assert_eq!(
+        index.indexed_revisions().unwrap(),
+        published,
+        "index and store disagree"
+    );
+    assert_eq!(published.len(), 4);
+}

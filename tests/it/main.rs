@@ -15,6 +15,8 @@ mod render_spec;
 mod rendering;
 mod replay;
 mod restart;
+mod search;
+mod search_known_items;
 mod support;
 mod tidy;
 mod walkthrough;

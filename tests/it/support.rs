@@ -86,6 +86,25 @@ impl TestApp {
         }
     }
 
+    /// The application behind the server, to call services directly (for
+    /// loading large corpora without HTTP overhead).
+    pub fn app(&self) -> &ostrom::service::App {
+        &self.server.as_ref().expect("running").app
+    }
+
+    /// Waits until everything written so far is searchable.
+    pub async fn wait_for_index(&self) {
+        let app = self.app();
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while app.indexed_seq() < app.metrics().durable_seq {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the index did not catch up"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -5,3 +5,4 @@ pub mod changes;
 pub mod links;
 pub mod ops;
 pub mod pages;
+pub mod search;

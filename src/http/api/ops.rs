@@ -45,6 +45,12 @@ pub async fn metrics(State(app): State<App>) -> impl IntoResponse {
             m.durable_seq,
         ),
         (
+            "ostrom_search_indexed_seq",
+            "gauge",
+            "Newest event whose effects are searchable.",
+            m.indexed_seq,
+        ),
+        (
             "ostrom_renders_total",
             "counter",
             "Markdown renderings made (cache misses, writes, previews).",
