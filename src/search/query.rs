@@ -341,10 +341,11 @@ impl SearchIndex {
         {
             let already: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
             let limit = FEW_HITS.max(wanted) + already.len();
-            let (top, _) = searcher.search(
+            let (top, fuzzy_total) = searcher.search(
                 &fuzzy,
                 &(TopDocs::with_limit(limit).order_by_score(), Count),
             )?;
+            let retrieved = top.len();
             let floor = ranked
                 .iter()
                 .map(|(s, _)| *s)
@@ -359,7 +360,10 @@ impl SearchIndex {
                 Some((best, _)) if floor.is_finite() && *best >= floor => floor / (best + 1.0),
                 _ => 1.0,
             };
-            total += extra.len();
+            // Every page matching either way (the exact hits usually match
+            // the typo-tolerant query too).
+            let overlap = retrieved - extra.len();
+            total += fuzzy_total.saturating_sub(overlap);
             ranked.extend(
                 extra
                     .into_iter()

@@ -397,3 +397,71 @@ async fn after_a_crash_the_index_matches_the_store() {
     );
     assert_eq!(published.len(), 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindex_rebuilds_the_index_from_the_store() {
+    let data = tempfile::tempdir().unwrap();
+    let client = Client::new();
+    let server = Binary::start(data.path());
+    let token = token(&client, &server.base, true).await;
+    for n in 0..20 {
+        let response = client
+            .put(format!(
+                "{}{}",
+                server.base,
+                page_path("main", &format!("Page {n}"))
+            ))
+            .bearer_auth(&token)
+            .json(&json!({"markdown": format!("# Page {n}\n\nRéindexation numéro {n}.\n")}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    assert!(
+        tokio::task::spawn_blocking(move || server.terminate())
+            .await
+            .unwrap()
+            .success()
+    );
+    std::fs::remove_dir_all(data.path().join("index")).unwrap();
+
+    let output = Command::new(env!("CARGO_BIN_EXE_ostrom"))
+        .args(["reindex", "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("indexed 20 pages"), "{stdout}");
+
+    let (index, resume) = ostrom::search::SearchIndex::open(&data.path().join("index")).unwrap();
+    assert!(matches!(resume, ostrom::search::Resume::After(_)));
+    assert_eq!(index.indexed_revisions().unwrap().len(), 20);
+    drop(index);
+    let server = Binary::start(data.path());
+    let results: Value = client
+        .get(format!("{}/api/v1/search", server.base))
+        .query(&[("q", "reindexation")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["total"], 20);
+    server.kill();
+
+    // While a server holds the data folder, reindex refuses with one line.
+    let server = Binary::start(data.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_ostrom"))
+        .args(["reindex", "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("stop the server first"), "{stderr}");
+    server.kill();
+}

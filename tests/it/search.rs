@@ -257,3 +257,35 @@ async fn an_edit_is_searchable_within_a_second() {
     app.wait_for_index().await;
     assert_eq!(search(&app, &[("q", "Zorglub4tique")]).await["total"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_outdated_index_is_rebuilt_on_start() {
+    let data = tempfile::tempdir().unwrap();
+    let app = TestApp::spawn_on(data.path()).await;
+    wiki(&app).await;
+    app.stop().await;
+
+    // Missing: rebuilt.
+    std::fs::remove_dir_all(data.path().join("index")).unwrap();
+    let app = TestApp::spawn_on(data.path()).await;
+    app.wait_for_index().await;
+    assert_eq!(
+        slugs(&search(&app, &[("q", "fisheries")]).await),
+        ["Commons"]
+    );
+    app.stop().await;
+
+    // Written by another schema version: wiped and rebuilt.
+    let meta = data.path().join("index/meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let outdated = text.replace(
+        &format!("\\\"schema\\\":{}", ostrom::search::SCHEMA_VERSION),
+        "\\\"schema\\\":0",
+    );
+    assert_ne!(text, outdated, "the payload records the schema version");
+    std::fs::write(&meta, outdated).unwrap();
+    let app = TestApp::spawn_on(data.path()).await;
+    app.wait_for_index().await;
+    assert_eq!(search(&app, &[("q", "coopératives")]).await["total"], 2);
+    app.stop().await;
+}
