@@ -3,11 +3,11 @@
 //! when exact matching finds few hits, filters, snippets, and title
 //! suggestions.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -25,13 +25,21 @@ const MAX_EXPANSIONS: usize = 24;
 /// Fuzzy hits rank below exact ones: their scores are scaled down.
 const FUZZY_PENALTY: Score = 0.5;
 const SNIPPET_CHARS: usize = 180;
+/// Snippets look for matches within the first this many bytes of a page,
+/// a window at a time.
+const SNIPPET_SOURCE_CHARS: usize = 20_000;
+const SNIPPET_WINDOW: usize = 1_000;
+const SNIPPET_OVERLAP: usize = 150;
+/// Index words one stem may stand for in snippets, at most.
+const PREFIX_EXPANSIONS: usize = 8;
 /// How much more a match in the preferred language's fields weighs.
 const PREFERRED_LANGUAGE_BOOST: Score = 1.5;
 
 pub struct SearchRequest<'a> {
     pub query: &'a str,
-    /// The spaces the reader may see (and asked for).
-    pub spaces: &'a [String],
+    /// The spaces to search: those the reader may see (and asked for), or
+    /// `None` for every space.
+    pub spaces: Option<&'a [String]>,
     pub tag: Option<&'a str>,
     pub author: Option<&'a str>,
     pub lang: Option<Lang>,
@@ -184,55 +192,60 @@ impl SearchIndex {
         Ok(any_of(alternatives))
     }
 
-    /// Index terms of `field` within the allowed edit distance of `word`
-    /// (1 from 4 letters, 2 from 8; a transposition counts as one edit).
-    fn near_terms(
-        &self,
-        searcher: &Searcher,
-        field: Field,
-        word: &str,
-    ) -> Result<Vec<Term>, SearchError> {
+    /// Index words within the allowed edit distance of `word` (1 from 4
+    /// letters, 2 from 8; swapping two adjacent letters is one edit), most
+    /// frequent first. The first letter is kept: typos rarely touch it, and
+    /// fixing it keeps the walk of the term dictionary short.
+    fn near_words(&self, searcher: &Searcher, word: &str) -> Result<Vec<String>, SearchError> {
         let distance = match word.chars().count() {
             0..=3 => 0,
             4..=7 => 1,
             _ => 2,
         };
-        let exact = Term::from_field_text(field, word);
-        if distance == 0 {
-            return Ok(vec![exact]);
-        }
+        let Some(first) = word.chars().next().filter(|_| distance > 0) else {
+            return Ok(vec![word.to_owned()]);
+        };
+        let exact = Term::from_field_text(self.fields.text_folded, word);
         let automaton = FuzzyTermQuery::new(exact, distance, true).automaton()?;
-        let mut by_frequency: BTreeMap<(std::cmp::Reverse<u32>, String), ()> = BTreeMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(|e| SearchError::Feed(e.to_string()))?;
-            while stream.advance() {
-                if let Ok(text) = std::str::from_utf8(stream.key()) {
-                    let key = (std::cmp::Reverse(stream.value().doc_freq), text.to_owned());
-                    by_frequency.insert(key, ());
+        let low = first.to_string();
+        let high = char::from_u32(u32::from(first) + 1)
+            .map_or_else(|| "\u{10ffff}".to_owned(), String::from);
+        let mut frequency: BTreeMap<String, u32> = BTreeMap::new();
+        for field in [self.fields.title_folded, self.fields.text_folded] {
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted
+                    .terms()
+                    .search(&automaton)
+                    .ge(&low)
+                    .lt(&high)
+                    .into_stream()
+                    .map_err(|e| SearchError::Feed(e.to_string()))?;
+                while stream.advance() {
+                    if let Ok(text) = std::str::from_utf8(stream.key()) {
+                        *frequency.entry(text.to_owned()).or_default() += stream.value().doc_freq;
+                    }
                 }
             }
         }
-        let mut seen = HashSet::new();
-        Ok(by_frequency
-            .into_keys()
-            .filter(|(_, text)| seen.insert(text.clone()))
+        let mut near: Vec<(String, u32)> = frequency.into_iter().collect();
+        near.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(near
+            .into_iter()
             .take(MAX_EXPANSIONS)
-            .map(|(_, text)| Term::from_field_text(field, &text))
+            .map(|(w, _)| w)
             .collect())
     }
 
-    /// The clause with typos forgiven: each word stands for the index terms
-    /// near it, scored like any term (BM25).
+    /// The clause with typos forgiven: each word stands for the index words
+    /// near it, scored like any term (BM25). The words used are added to
+    /// `highlight`, for snippets.
     fn fuzzy_clause(
         &self,
         searcher: &Searcher,
         clause: &Clause,
         prefer: Lang,
+        highlight: &mut BTreeSet<String>,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
         if clause.phrase {
             return self.exact_clause(clause, prefer);
@@ -241,14 +254,16 @@ impl SearchIndex {
         let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (_, word) in words.iter().filter(|(_, w)| !is_stop_word(w)) {
             let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-            for (field, boost) in [
-                (self.fields.title_folded, 3.0),
-                (self.fields.text_folded, 1.0),
-            ] {
-                for term in self.near_terms(searcher, field, word)? {
+            for near in self.near_words(searcher, word)? {
+                for (field, boost) in [
+                    (self.fields.title_folded, 3.0),
+                    (self.fields.text_folded, 1.0),
+                ] {
+                    let term = Term::from_field_text(field, &near);
                     let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
                     alternatives.push(Box::new(BoostQuery::new(Box::new(query), boost)));
                 }
+                highlight.insert(near);
             }
             match any_of(alternatives) {
                 Some(query) => per_word.push((Occur::Must, query)),
@@ -261,12 +276,10 @@ impl SearchIndex {
     /// The filters every result must pass: visible spaces, tag, author, lang.
     fn filters(&self, request: &SearchRequest<'_>) -> Vec<(Occur, Box<dyn Query>)> {
         let fields = &self.fields;
-        let spaces = request
-            .spaces
-            .iter()
-            .map(|space| Term::from_field_text(fields.space, space));
-        let mut filters: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(TermSetQuery::new(spaces)))];
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(spaces) = request.spaces {
+            filters.push((Occur::Must, self.spaces_filter(spaces)));
+        }
         let keyword = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, &normalise_keyword(value)),
@@ -285,6 +298,21 @@ impl SearchIndex {
         filters
     }
 
+    /// Documents of one of `spaces` (none when the list is empty).
+    fn spaces_filter(&self, spaces: &[String]) -> Box<dyn Query> {
+        let any: Vec<(Occur, Box<dyn Query>)> = spaces
+            .iter()
+            .map(|space| {
+                let term = Term::from_field_text(self.fields.space, space);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(any))
+    }
+
     /// Builds the query of one matching phase, or `None` if it can match
     /// nothing (no searchable word).
     fn phase_query(
@@ -292,6 +320,7 @@ impl SearchIndex {
         request: &SearchRequest<'_>,
         clauses: &[Clause],
         searcher: Option<&Searcher>,
+        highlight: &mut BTreeSet<String>,
     ) -> Result<Option<BooleanQuery>, SearchError> {
         let mut parts = self.filters(request);
         let mut positive = 0;
@@ -301,7 +330,9 @@ impl SearchIndex {
                 continue;
             }
             let query = match (clause.negated, searcher) {
-                (false, Some(searcher)) => self.fuzzy_clause(searcher, clause, request.prefer)?,
+                (false, Some(searcher)) => {
+                    self.fuzzy_clause(searcher, clause, request.prefer, highlight)?
+                }
                 _ => self.exact_clause(clause, request.prefer)?,
             };
             match (query, clause.negated) {
@@ -327,7 +358,8 @@ impl SearchIndex {
         let wanted = request.offset + request.limit;
         let mut ranked: Vec<(Score, DocAddress)> = Vec::new();
         let mut total = 0;
-        let exact = self.phase_query(request, &clauses, None)?;
+        let mut highlight = BTreeSet::new();
+        let exact = self.phase_query(request, &clauses, None, &mut highlight)?;
         if let Some(exact) = &exact {
             let (top, count) = searcher.search(
                 exact,
@@ -337,7 +369,8 @@ impl SearchIndex {
             total = count;
         }
         if total < FEW_HITS
-            && let Some(fuzzy) = self.phase_query(request, &clauses, Some(&searcher))?
+            && let Some(fuzzy) =
+                self.phase_query(request, &clauses, Some(&searcher), &mut highlight)?
         {
             let already: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
             let limit = FEW_HITS.max(wanted) + already.len();
@@ -370,7 +403,7 @@ impl SearchIndex {
                     .map(|(score, address)| (score * scale, address)),
             );
         }
-        let snippets = Snippets::new(self, &searcher, &clauses)?;
+        let snippets = Snippets::new(self, &searcher, &clauses, highlight)?;
         let hits = ranked
             .into_iter()
             .skip(request.offset)
@@ -419,7 +452,7 @@ impl SearchIndex {
     pub fn suggest(
         &self,
         prefix: &str,
-        spaces: &[String],
+        spaces: Option<&[String]>,
         limit: usize,
     ) -> Result<Vec<Suggestion>, SearchError> {
         let searcher = self.reader.searcher();
@@ -428,11 +461,10 @@ impl SearchIndex {
             return Ok(Vec::new());
         };
         let field = self.fields.title_folded;
-        let spaces = spaces
-            .iter()
-            .map(|s| Term::from_field_text(self.fields.space, s));
-        let mut parts: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(TermSetQuery::new(spaces)))];
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(spaces) = spaces {
+            parts.push((Occur::Must, self.spaces_filter(spaces)));
+        }
         for (_, word) in rest {
             let distance = if word.chars().count() >= 4 { 1 } else { 0 };
             let term = Term::from_field_text(field, word);
@@ -487,11 +519,12 @@ impl SearchIndex {
     }
 }
 
-/// Snippet makers, one per language field, built from the words of the
-/// query as each analysis sees them (fuzzy queries give no snippets).
+/// Snippets: the stored body cut around the words of the query, matched
+/// as the folded analysis sees them (cheap: no stemming). Inflected forms are
+/// found through the index words that begin like each word's stems, and
+/// typo-tolerant hits through the words their typos stood for.
 struct Snippets {
-    french: Option<SnippetGenerator>,
-    english: Option<SnippetGenerator>,
+    generator: Option<SnippetGenerator>,
 }
 
 impl Snippets {
@@ -499,54 +532,110 @@ impl Snippets {
         index: &SearchIndex,
         searcher: &Searcher,
         clauses: &[Clause],
+        mut words: BTreeSet<String>,
     ) -> Result<Self, SearchError> {
-        let words: Vec<&Clause> = clauses.iter().filter(|c| !c.negated).collect();
-        let make =
-            |field: Field, analyzer: &str| -> Result<Option<SnippetGenerator>, SearchError> {
-                let mut analyzer = index.analyzer(analyzer)?;
-                let terms: Vec<Box<dyn Query>> = words
-                    .iter()
-                    .flat_map(|clause| tokens(&mut analyzer, &clause.text))
-                    .map(|(_, token)| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, &token),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>
-                    })
-                    .collect();
-                let Some(query) = any_of(terms) else {
-                    return Ok(None);
-                };
-                let mut generator = SnippetGenerator::create(searcher, &*query, field)?;
-                generator.set_max_num_chars(SNIPPET_CHARS);
-                Ok(Some(generator))
-            };
+        let mut folded = index.analyzer(analysis::FOLDED)?;
+        let mut stemmers = [
+            index.analyzer(analysis::FRENCH)?,
+            index.analyzer(analysis::ENGLISH)?,
+        ];
+        for clause in clauses.iter().filter(|c| !c.negated) {
+            for (_, word) in tokens(&mut folded, &clause.text) {
+                if is_stop_word(&word) && !clause.phrase {
+                    continue;
+                }
+                for stemmer in &mut stemmers {
+                    for (_, stem) in tokens(stemmer, &word) {
+                        words.extend(index.words_starting_with(searcher, &stem)?);
+                    }
+                }
+                words.insert(word);
+            }
+        }
+        if words.is_empty() {
+            return Ok(Snippets { generator: None });
+        }
+        let terms = words.into_iter().map(|word| (word, 1.0)).collect();
+        let generator =
+            SnippetGenerator::new(terms, folded, index.fields.text_folded, SNIPPET_CHARS);
         Ok(Snippets {
-            french: make(index.fields.body_fr, analysis::FRENCH)?,
-            english: make(index.fields.body_en, analysis::ENGLISH)?,
+            generator: Some(generator),
         })
     }
 
     fn of(&self, doc: &TantivyDocument, lang: Lang, fields: &Fields) -> String {
-        let (generator, field) = match lang {
-            Lang::Fr => (&self.french, fields.body_fr),
-            Lang::En => (&self.english, fields.body_en),
+        let field = match lang {
+            Lang::Fr => fields.body_fr,
+            Lang::En => fields.body_en,
         };
-        if let Some(generator) = generator {
-            let mut snippet = generator.snippet_from_doc(doc);
-            if !snippet.highlighted().is_empty() {
-                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                return snippet.to_html();
-            }
-        }
-        // No word to highlight: the opening of the page, escaped.
         let body = doc
             .get_first(field)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
+        if let Some(generator) = &self.generator {
+            // Read the page a window at a time and stop at the first window
+            // with a match: most pages show their words early, and a long
+            // page is then not re-read whole for every hit.
+            for window in windows(body) {
+                let mut snippet = generator.snippet(window);
+                if !snippet.highlighted().is_empty() {
+                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                    return snippet.to_html();
+                }
+            }
+        }
+        // No word to highlight: the opening of the page, escaped.
         let opening: String = body.chars().take(SNIPPET_CHARS).collect();
         escape(&opening)
     }
+}
+
+impl SearchIndex {
+    /// Up to 16 index words beginning with `stem` (at least 3 letters).
+    fn words_starting_with(
+        &self,
+        searcher: &Searcher,
+        stem: &str,
+    ) -> Result<Vec<String>, SearchError> {
+        if stem.chars().count() < 3 {
+            return Ok(vec![stem.to_owned()]);
+        }
+        let mut upper = stem.as_bytes().to_vec();
+        upper.push(0xff);
+        let mut words = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.text_folded)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(stem)
+                .lt(&upper)
+                .into_stream()
+                .map_err(|e| SearchError::Feed(e.to_string()))?;
+            while stream.advance() && words.len() < PREFIX_EXPANSIONS {
+                if let Ok(text) = std::str::from_utf8(stream.key()) {
+                    words.push(text.to_owned());
+                }
+            }
+        }
+        Ok(words)
+    }
+}
+
+/// Overlapping windows of `text` (`SNIPPET_WINDOW` bytes, cut at character
+/// boundaries), covering its first `SNIPPET_SOURCE_CHARS` bytes.
+fn windows(text: &str) -> impl Iterator<Item = &str> {
+    let limit = text.len().min(SNIPPET_SOURCE_CHARS);
+    let step = SNIPPET_WINDOW - SNIPPET_OVERLAP;
+    (0..limit.max(1)).step_by(step).map(move |start| {
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        &text[floor(start)..floor((start + SNIPPET_WINDOW).min(text.len()))]
+    })
 }
 
 fn escape(text: &str) -> String {
@@ -593,6 +682,20 @@ mod tests {
             [clause("unterminated phrase", true, false)]
         );
         assert_eq!(parse("- \"\" -"), []);
+    }
+
+    #[test]
+    fn windows_cover_the_text_at_character_boundaries() {
+        let text = "é".repeat(2_000); // 4,000 bytes
+        let parts: Vec<&str> = windows(&text).collect();
+        assert_eq!(parts.len(), 5);
+        assert!(
+            parts
+                .iter()
+                .all(|p| p.len() <= SNIPPET_WINDOW && !p.is_empty())
+        );
+        assert!(text.ends_with(parts.last().unwrap()));
+        assert_eq!(windows("").count(), 1);
     }
 
     #[test]

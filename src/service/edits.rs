@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::{Actor, App, ServiceError, ServiceResult, WriteView, pages::page_not_found};
+use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
 use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, SpaceSlug};
 use crate::render::Rendered;
@@ -285,8 +285,7 @@ impl App {
         base: Option<RevisionId>,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let who = Authorship {
             actor,
             space: &space,
@@ -328,8 +327,7 @@ impl App {
         to_revision: RevisionId,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let summary = clean_summary(summary)?;
         let who = Authorship {
             actor,
@@ -361,8 +359,7 @@ impl App {
         to: &str,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let to = PageSlug::parse(to)?;
         let summary = clean_summary(summary)?;
         for _ in 0..MAX_WRITE_ATTEMPTS {

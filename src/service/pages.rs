@@ -22,6 +22,18 @@ pub(super) fn page_not_found(slug: &str) -> ServiceError {
 }
 
 impl App {
+    /// The space and page a request names; 404 when either cannot exist.
+    /// (Where reading permission will be checked, once spaces can be private.)
+    pub(super) fn page_address(
+        &self,
+        space: &str,
+        slug: &str,
+    ) -> ServiceResult<(SpaceSlug, PageSlug)> {
+        let (space, _) = self.space(space)?;
+        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        Ok((space, slug))
+    }
+
     /// The page at `slug`, following redirects left by moves.
     pub(super) fn find_page(
         &self,
@@ -89,8 +101,7 @@ impl App {
         space: &str,
         slug: &str,
     ) -> ServiceResult<PageView> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let found = self.require_page(&space, &slug)?;
         let page = &found.page;
         let Some(published) = page.published else {
@@ -131,8 +142,7 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<RevisionView>> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let limit = page_size(limit)?;
         let page = self.require_page(&space, &slug)?.page;
         let before = numeric_cursor(cursor)?;
@@ -155,8 +165,7 @@ impl App {
         slug: &str,
         id: RevisionId,
     ) -> ServiceResult<RevisionTextView> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let page = self.require_page(&space, &slug)?.page;
         let revision = match self.store().revision(id)? {
             Some(revision) if revision.page == page.id => revision,
@@ -183,8 +192,7 @@ impl App {
         from: Option<RevisionId>,
         to: Option<RevisionId>,
     ) -> ServiceResult<DiffView> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let page = self.require_page(&space, &slug)?.page;
         let to = self.revision_of(&page, to.unwrap_or(page.head))?;
         let from = match from.or(to.parent) {

@@ -205,8 +205,7 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
-        let (space, _) = self.space(space)?;
-        let slug = PageSlug::parse(slug).map_err(|_| super::pages::page_not_found(slug))?;
+        let (space, slug) = self.page_address(space, slug)?;
         let limit = page_size(limit)?;
         let page = self.require_page(&space, &slug)?.page;
         let target = PageSlug::parse(&page.slug)?;

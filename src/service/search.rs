@@ -55,16 +55,18 @@ impl App {
             .map_or(0, |s| s.indexer.indexed_seq())
     }
 
-    /// The spaces `viewer` may read, restricted to `asked` when given
-    /// (404 when it is not one of them).
-    fn readable_spaces(
+    /// The spaces a search by `viewer` may cover: `asked` alone when given
+    /// (404 when the viewer may not read it), else every space the viewer
+    /// may read; `None` when that is every space (no filter needed).
+    fn searchable_spaces(
         &self,
         _viewer: Option<&Actor>,
         asked: Option<&str>,
-    ) -> ServiceResult<Vec<String>> {
+    ) -> ServiceResult<Option<Vec<String>>> {
         match asked {
-            Some(slug) => Ok(vec![self.space(slug)?.0.to_string()]),
-            None => Ok(self.store().spaces()?.into_iter().map(|s| s.slug).collect()),
+            Some(slug) => Ok(Some(vec![self.space(slug)?.0.to_string()])),
+            // Every space is public until spaces can be made members-only.
+            None => Ok(None),
         }
     }
 
@@ -101,13 +103,13 @@ impl App {
             ),
             None => None,
         };
-        let spaces = self.readable_spaces(viewer, query.space.as_deref())?;
+        let spaces = self.searchable_spaces(viewer, query.space.as_deref())?;
         let prefer = query_language(&q).unwrap_or(self.config().default_lang);
         let index = self.search_index()?.clone();
         let results = tokio::task::spawn_blocking(move || {
             index.search(&SearchRequest {
                 query: &q,
-                spaces: &spaces,
+                spaces: spaces.as_deref(),
                 tag: query.tag.as_deref(),
                 author: query.author.as_deref(),
                 lang,
@@ -148,10 +150,10 @@ impl App {
                 "q is at most 200 characters".to_owned(),
             ));
         }
-        let spaces = self.readable_spaces(viewer, space)?;
+        let spaces = self.searchable_spaces(viewer, space)?;
         let index = self.search_index()?.clone();
         let suggestions =
-            tokio::task::spawn_blocking(move || index.suggest(&q, &spaces, SUGGESTIONS))
+            tokio::task::spawn_blocking(move || index.suggest(&q, spaces.as_deref(), SUGGESTIONS))
                 .await
                 .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
