@@ -46,6 +46,8 @@ enum Command {
     },
     /// Print the OpenAPI 3.1 document of the HTTP API.
     Openapi,
+    /// Print the JSON Schema of space charters.
+    CharterSchema,
 }
 
 #[derive(Args)]
@@ -109,6 +111,10 @@ pub fn main() -> ExitCode {
         Some(Command::Reindex { data, lang }) => reindex(data, lang),
         Some(Command::Openapi) => {
             print!("{}", ostrom::http::openapi::document_json());
+            Ok(())
+        }
+        Some(Command::CharterSchema) => {
+            print!("{}", ostrom::governance::charter::json_schema_text());
             Ok(())
         }
     };

@@ -7,6 +7,7 @@
 //! - [`model`]: domain vocabulary (timestamps, slugs, usernames, standings); no I/O.
 //! - [`store`]: the only user of sled; records, key encoding, the event log, group commit.
 //! - [`diff`]: the only user of diffy; three-way merges and line diffs.
+//! - [`governance`]: the charter and the pure decision engine; no I/O.
 //! - [`auth`]: the only user of argon2; password hashing, tokens, login throttling.
 //! - [`service`]: the use cases (register, log in, edit, revert, move…), shared by every front end.
 //! - [`http`]: the only user of axum; routes, extractors, problem+json errors, the OpenAPI contract.
@@ -15,6 +16,7 @@
 pub mod auth;
 pub mod config;
 pub mod diff;
+pub mod governance;
 pub mod http;
 pub mod model;
 pub mod render;

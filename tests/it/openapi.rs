@@ -59,3 +59,35 @@ async fn the_server_serves_the_contract() {
     let served = app.get("/api/v1/openapi.json").await.text().await.unwrap();
     assert_eq!(served, committed());
 }
+
+#[test]
+fn committed_charter_schema_matches_the_code() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/charter.schema.json");
+    let committed = std::fs::read_to_string(path).expect("schema/charter.schema.json exists");
+    assert!(
+        committed == ostrom::governance::charter::json_schema_text(),
+        "schema/charter.schema.json is out of date: run `cargo run -- charter-schema > schema/charter.schema.json`"
+    );
+    // Every field is documented.
+    let schema: Value = serde_json::from_str(&committed).unwrap();
+    fn undocumented(value: &Value, path: &str, out: &mut Vec<String>) {
+        if let Some(properties) = value.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                if property.get("description").is_none() {
+                    out.push(format!("{path}.{name}"));
+                }
+            }
+        }
+        if let Some(defs) = value.get("$defs").and_then(Value::as_object) {
+            for (name, def) in defs {
+                undocumented(def, name, out);
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    undocumented(&schema, "charter", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "undocumented charter fields: {missing:?}"
+    );
+}

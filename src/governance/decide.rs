@@ -1,0 +1,340 @@
+//! The decision engine: given what is known of an actor, a space's charter
+//! and the clock, may the action happen, wait for review, or not happen, and
+//! why. A pure function: no I/O, no clock of its own; a denial is a value.
+
+use std::time::Duration;
+
+use super::charter::{Charter, JoinPolicy, Visibility};
+use crate::model::{Standing, Timestamp};
+
+/// A sanction in force on the actor, here or in an enclosing space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SanctionKind {
+    Warning,
+    Probation,
+    Suspension,
+    Ban,
+}
+
+/// What is known of the actor in the space.
+#[derive(Debug, Clone, Default)]
+pub struct ActorFacts {
+    /// Standing in the space (its own or inherited); `None`: not a member.
+    pub standing: Option<Standing>,
+    /// Instance administrators are exempt from rate limits, nothing more.
+    pub is_admin: bool,
+    pub sanctions: Vec<SanctionKind>,
+    /// When the actor's recent edits in the space were made, for rate
+    /// limits (the last day's are enough).
+    pub recent_edits: Vec<Timestamp>,
+}
+
+impl ActorFacts {
+    fn under(&self, kind: SanctionKind) -> bool {
+        self.sanctions.contains(&kind)
+    }
+}
+
+/// What is known of the page an edit touches.
+#[derive(Debug, Clone, Default)]
+pub struct PageFacts {
+    pub slug: String,
+    /// A dispute locks the page to this standing while it is open.
+    pub locked_to: Option<Standing>,
+}
+
+/// The moment and the rules an action is judged by.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub now: Timestamp,
+    pub charter: &'a Charter,
+    pub actor: &'a ActorFacts,
+}
+
+/// What the actor wants to do.
+#[derive(Debug, Clone)]
+pub enum Action<'a> {
+    /// See the space and its pages.
+    Read,
+    /// Become a member.
+    Join,
+    /// Write a revision of a page (create, edit, delete, revert, move).
+    Edit { page: &'a PageFacts, bytes: u64 },
+    /// Approve or reject a pending revision.
+    Review {
+        /// The actor wrote the revision.
+        own_revision: bool,
+        /// The revision is a revert restoring a revision the actor wrote.
+        restores_own_work: bool,
+    },
+    /// Set another member's standing directly (appointment).
+    Appoint { to: Standing },
+}
+
+/// Why an edit waits for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueReason {
+    /// The author's standing is below `edit.publish_directly_min`.
+    Standing,
+    /// The author is on probation.
+    Probation,
+    /// The space accepts members on approval.
+    JoinApproval,
+}
+
+/// Why an action is refused. Each reason has a stable code (`code()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denial {
+    /// The space does not exist for the actor (members-only).
+    NotVisible,
+    NotMember,
+    ProtectedPage {
+        required: Standing,
+    },
+    DisputedPage {
+        lock_to: Standing,
+    },
+    Suspended,
+    Banned,
+    RateLimited {
+        retry_after: Duration,
+    },
+    TooLarge {
+        limit: u64,
+    },
+    /// The standing or role does not allow it.
+    Forbidden {
+        required: Standing,
+    },
+    /// The space admits members by invitation only.
+    InviteOnly,
+    SelfApproval,
+    ConflictOfInterest,
+    /// Only a passed proposal may do this.
+    NeedsProposal,
+}
+
+impl Denial {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Denial::NotVisible => "not_found",
+            Denial::NotMember | Denial::InviteOnly => "not_member",
+            Denial::ProtectedPage { .. } => "protected_page",
+            Denial::DisputedPage { .. } => "disputed_page",
+            Denial::Suspended => "suspended",
+            Denial::Banned => "banned",
+            Denial::RateLimited { .. } => "rate_limited",
+            Denial::TooLarge { .. } => "too_large",
+            Denial::Forbidden { .. } => "forbidden",
+            Denial::SelfApproval => "self_approval",
+            Denial::ConflictOfInterest => "conflict_of_interest",
+            Denial::NeedsProposal => "needs_proposal",
+        }
+    }
+
+    /// A sentence for people.
+    pub fn explain(&self) -> String {
+        let name = |s: &Standing| format!("{s:?}").to_lowercase();
+        match self {
+            Denial::NotVisible => "no such space".to_owned(),
+            Denial::NotMember => "only members of this space may do this".to_owned(),
+            Denial::ProtectedPage { required } => {
+                format!(
+                    "this page is protected: editing it takes standing {}",
+                    name(required)
+                )
+            }
+            Denial::DisputedPage { lock_to } => format!(
+                "this page is disputed: until the dispute is resolved, editing it takes standing {}",
+                name(lock_to)
+            ),
+            Denial::Suspended => "you are suspended in this space".to_owned(),
+            Denial::Banned => "you are banned from this space".to_owned(),
+            Denial::RateLimited { retry_after } => format!(
+                "you have reached the edit rate your standing allows; retry in {} s",
+                retry_after.as_secs().max(1)
+            ),
+            Denial::TooLarge { limit } => format!("this space's pages are at most {limit} bytes"),
+            Denial::Forbidden { required } => format!("this takes standing {}", name(required)),
+            Denial::InviteOnly => "this space admits members by invitation only".to_owned(),
+            Denial::SelfApproval => {
+                "this space's charter does not let authors approve their own revisions".to_owned()
+            }
+            Denial::ConflictOfInterest => {
+                "you may not approve a revert that restores your own work".to_owned()
+            }
+            Denial::NeedsProposal => "this takes a passed proposal".to_owned(),
+        }
+    }
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Goes ahead (an edit is published at once).
+    Allow,
+    /// Goes ahead pending review (an edit waits; a join request waits).
+    Queue(QueueReason),
+    Deny(Denial),
+}
+
+impl Decision {
+    pub fn is_allowed(&self) -> bool {
+        !matches!(self, Decision::Deny(_))
+    }
+}
+
+/// Decides `action` in `context`.
+pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
+    match action {
+        Action::Read => decide_read(context),
+        Action::Join => decide_join(context),
+        Action::Edit { page, bytes } => decide_edit(context, page, *bytes),
+        Action::Review {
+            own_revision,
+            restores_own_work,
+        } => decide_review(context, *own_revision, *restores_own_work),
+        Action::Appoint { to } => decide_appointment(context, *to),
+    }
+}
+
+fn decide_read(context: &Context<'_>) -> Decision {
+    match (context.charter.visibility, context.actor.standing) {
+        (Visibility::Public, _) | (Visibility::Members, Some(_)) => Decision::Allow,
+        (Visibility::Members, None) => Decision::Deny(Denial::NotVisible),
+    }
+}
+
+fn decide_join(context: &Context<'_>) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.standing.is_some() {
+        return Decision::Allow;
+    }
+    match context.charter.join {
+        JoinPolicy::Open => Decision::Allow,
+        JoinPolicy::Approval => Decision::Queue(QueueReason::JoinApproval),
+        JoinPolicy::Invite => Decision::Deny(Denial::InviteOnly),
+    }
+}
+
+/// The standing an actor edits with: members their own; in an open space,
+/// anyone signed in edits as a newcomer (and joins by editing).
+fn editing_standing(context: &Context<'_>) -> Option<Standing> {
+    match (context.actor.standing, context.charter.join) {
+        (Some(standing), _) => Some(standing),
+        (None, JoinPolicy::Open) => Some(Standing::Newcomer),
+        (None, _) => None,
+    }
+}
+
+fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision {
+    let (charter, actor) = (context.charter, context.actor);
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(Denial::Suspended);
+    }
+    let Some(standing) = editing_standing(context) else {
+        return Decision::Deny(Denial::NotMember);
+    };
+    if bytes > charter.edit.max_page_bytes {
+        return Decision::Deny(Denial::TooLarge {
+            limit: charter.edit.max_page_bytes,
+        });
+    }
+    if let Some(lock_to) = page.locked_to
+        && standing < lock_to
+    {
+        return Decision::Deny(Denial::DisputedPage { lock_to });
+    }
+    let required = charter
+        .protection
+        .pages
+        .get(&page.slug)
+        .copied()
+        .unwrap_or(charter.protection.default);
+    if standing < required {
+        return Decision::Deny(Denial::ProtectedPage { required });
+    }
+    if let Some(retry_after) = rate_limited(context, standing) {
+        return Decision::Deny(Denial::RateLimited { retry_after });
+    }
+    if actor.under(SanctionKind::Probation) {
+        return Decision::Queue(QueueReason::Probation);
+    }
+    if standing < charter.edit.publish_directly_min {
+        return Decision::Queue(QueueReason::Standing);
+    }
+    Decision::Allow
+}
+
+/// How long until the actor may edit again, if their standing's rate is
+/// used up.
+fn rate_limited(context: &Context<'_>, standing: Standing) -> Option<Duration> {
+    if context.actor.is_admin {
+        return None;
+    }
+    let rate = context.charter.rate_limits.get(&standing)?;
+    let window_ms = rate.per.as_millis() as i64;
+    let now = context.now.millis();
+    let mut within: Vec<i64> = context
+        .actor
+        .recent_edits
+        .iter()
+        .map(|t| t.millis())
+        .filter(|t| now - t < window_ms)
+        .collect();
+    if within.len() < rate.count as usize {
+        return None;
+    }
+    within.sort_unstable();
+    // The edit that must leave the window before another fits.
+    let oldest = within[within.len() - rate.count as usize];
+    Some(Duration::from_millis(
+        (oldest + window_ms - now).max(1) as u64
+    ))
+}
+
+fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: bool) -> Decision {
+    let (charter, actor) = (context.charter, context.actor);
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(Denial::Suspended);
+    }
+    let required = charter.edit.review_min;
+    match actor.standing {
+        None => return Decision::Deny(Denial::NotMember),
+        Some(standing) if standing < required => {
+            return Decision::Deny(Denial::Forbidden { required });
+        }
+        Some(_) => {}
+    }
+    if own_revision && !charter.edit.self_approval {
+        return Decision::Deny(Denial::SelfApproval);
+    }
+    if restores_own_work {
+        return Decision::Deny(Denial::ConflictOfInterest);
+    }
+    Decision::Allow
+}
+
+/// Stewards appoint up to reviewer; a steward only comes from a proposal.
+fn decide_appointment(context: &Context<'_>, to: Standing) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Suspension) || actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Suspended);
+    }
+    match actor.standing {
+        Some(Standing::Steward) if to == Standing::Steward => Decision::Deny(Denial::NeedsProposal),
+        Some(Standing::Steward) => Decision::Allow,
+        _ => Decision::Deny(Denial::Forbidden {
+            required: Standing::Steward,
+        }),
+    }
+}

@@ -1,0 +1,25 @@
+//! Governance: the rules a space gives itself and the decisions they imply,
+//! after Elinor Ostrom's design principles for commons (`docs/governance.md`).
+//!
+//! This module is pure: it does no I/O and never reads the clock (the
+//! caller passes `now`). The service layer loads the facts (standing,
+//! sanctions, recent edits, the charter resolved through the ancestors),
+//! asks [`decide`], and writes the outcome with its log entry.
+//!
+//! - [`charter`]: the charter's types and defaults, merge-patch resolution
+//!   through ancestors, locked fields, validation naming the field;
+//! - [`decide`](mod@decide): publish, queue for review or deny (with a stable reason);
+//! - [`standing`]: promotion and what is missing for the next standing.
+
+pub mod charter;
+pub mod decide;
+pub mod standing;
+
+pub use charter::{Charter, CharterError, JoinPolicy, Span, Visibility};
+pub use decide::{
+    Action, ActorFacts, Context, Decision, Denial, PageFacts, QueueReason, SanctionKind, decide,
+};
+pub use standing::{MemberFacts, Missing, missing_for_next, promotion_due};
+
+#[cfg(test)]
+mod tests;
