@@ -17,6 +17,16 @@ pub struct Config {
     pub login_throttle: LoginThrottle,
     /// The language of pages that neither say nor reveal theirs.
     pub default_lang: Lang,
+    pub governance: GovernanceSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct GovernanceSettings {
+    /// Whether any account may create a top-level space (the instance
+    /// setting `space_creation`: `anyone`, the default, or administrators).
+    pub anyone_creates_spaces: bool,
+    /// How often lazy consensus and promotions are looked at.
+    pub tick: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -73,6 +83,10 @@ impl Config {
                 window: Duration::from_secs(15 * 60),
             },
             default_lang: Lang::Fr,
+            governance: GovernanceSettings {
+                anyone_creates_spaces: true,
+                tick: Duration::from_secs(1),
+            },
         }
     }
 

@@ -98,6 +98,7 @@ pub async fn start(
     app.attach_search(index, indexer.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let purge = tokio::spawn(purge_sessions_periodically(app.clone()));
+    let governance = tokio::spawn(keep_governance_time(app.clone()));
 
     let serving_app = app.clone();
     let task = tokio::spawn(async move {
@@ -112,8 +113,10 @@ pub async fn start(
             .await
             .map_err(ServerError::Serve);
         purge.abort();
-        // Wait for it to go, so its handle on the store goes with it.
+        governance.abort();
+        // Wait for them to go, so their handles on the store go with them.
         let _ = purge.await;
+        let _ = governance.await;
         // Commit what the indexer has, then stop it.
         let _ = tokio::task::spawn_blocking(move || indexer.stop()).await;
         // Every handler has finished: drain the writer and flush.
@@ -141,6 +144,19 @@ async fn purge_sessions_periodically(app: App) {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired sessions purged"),
             Err(error) => tracing::warn!(%error, "purging expired sessions failed"),
+        }
+    }
+}
+
+/// What the clock decides: revisions published by lazy consensus, newcomers
+/// promoted once their time is served.
+async fn keep_governance_time(app: App) {
+    let mut ticker = tokio::time::interval(app.config().governance.tick);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        if let Err(error) = app.governance_tick().await {
+            tracing::warn!(%error, "governance housekeeping failed");
         }
     }
 }

@@ -69,6 +69,8 @@ pub enum Action<'a> {
     },
     /// Set another member's standing directly (appointment).
     Appoint { to: Standing },
+    /// Undo every edit of one member since a time, across the space.
+    MassRollback,
 }
 
 /// Why an edit waits for review.
@@ -195,6 +197,7 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
             restores_own_work,
         } => decide_review(context, *own_revision, *restores_own_work),
         Action::Appoint { to } => decide_appointment(context, *to),
+        Action::MassRollback => decide_stewardship(context),
     }
 }
 
@@ -326,12 +329,19 @@ fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: b
 
 /// Stewards appoint up to reviewer; a steward only comes from a proposal.
 fn decide_appointment(context: &Context<'_>, to: Standing) -> Decision {
+    match decide_stewardship(context) {
+        Decision::Allow if to == Standing::Steward => Decision::Deny(Denial::NeedsProposal),
+        decision => decision,
+    }
+}
+
+/// What only a steward in good standing does.
+fn decide_stewardship(context: &Context<'_>) -> Decision {
     let actor = context.actor;
     if actor.under(SanctionKind::Suspension) || actor.under(SanctionKind::Ban) {
         return Decision::Deny(Denial::Suspended);
     }
     match actor.standing {
-        Some(Standing::Steward) if to == Standing::Steward => Decision::Deny(Denial::NeedsProposal),
         Some(Standing::Steward) => Decision::Allow,
         _ => Decision::Deny(Denial::Forbidden {
             required: Standing::Steward,

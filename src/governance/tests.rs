@@ -199,6 +199,30 @@ fn every_reason_to_deny() {
             Action::Appoint { to: Contributor },
             Decision::Deny(Denial::Forbidden { required: Steward }),
         ),
+        (
+            "reviewer mass-rolls back",
+            default.clone(),
+            actor(Some(Reviewer)),
+            Action::MassRollback,
+            Decision::Deny(Denial::Forbidden { required: Steward }),
+        ),
+        (
+            "steward mass-rolls back",
+            default.clone(),
+            actor(Some(Steward)),
+            Action::MassRollback,
+            Decision::Allow,
+        ),
+        (
+            "suspended steward mass-rolls back",
+            default.clone(),
+            ActorFacts {
+                sanctions: vec![SanctionKind::Suspension],
+                ..actor(Some(Steward))
+            },
+            Action::MassRollback,
+            Decision::Deny(Denial::Suspended),
+        ),
     ];
     for (name, charter, actor, action, expected) in cases {
         let context = Context {
@@ -547,6 +571,7 @@ enum AnyAction {
         restores: bool,
     },
     Appoint(Standing),
+    MassRollback,
 }
 
 fn any_action() -> impl Strategy<Value = AnyAction> {
@@ -566,6 +591,7 @@ fn any_action() -> impl Strategy<Value = AnyAction> {
         (any::<bool>(), any::<bool>())
             .prop_map(|(own, restores)| AnyAction::Review { own, restores }),
         standing().prop_map(AnyAction::Appoint),
+        Just(AnyAction::MassRollback),
     ]
 }
 
@@ -603,6 +629,7 @@ fn run(charter: &Charter, actor: &ActorFacts, action: &AnyAction) -> Decision {
             },
         ),
         AnyAction::Appoint(to) => decide(&context, &Action::Appoint { to: *to }),
+        AnyAction::MassRollback => decide(&context, &Action::MassRollback),
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
+use crate::governance::{CharterError, Denial};
 use crate::service::ServiceError;
 
 /// The body of every error response.
@@ -119,6 +120,17 @@ fn title(code: &str) -> &'static str {
         "edit_conflict" => "Edit conflict",
         "username_taken" => "Username taken",
         "name_taken" => "Name taken",
+        "space_exists" => "Space exists",
+        "not_pending" => "Not pending",
+        "locked_field" => "Locked field",
+        "not_member" => "Not a member",
+        "protected_page" => "Protected page",
+        "disputed_page" => "Disputed page",
+        "suspended" => "Suspended",
+        "banned" => "Banned",
+        "self_approval" => "Self-approval",
+        "conflict_of_interest" => "Conflict of interest",
+        "needs_proposal" => "Needs a proposal",
         "page_exists" => "Page exists",
         "deleted" => "Page deleted",
         "too_large" => "Too large",
@@ -175,6 +187,34 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
                 .retry_after(Duration::from_secs(1)),
+            ServiceError::Denied(denial) => match denial {
+                Denial::NotVisible => Self::not_found(detail),
+                Denial::RateLimited { retry_after } => {
+                    Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail)
+                        .retry_after(retry_after)
+                }
+                Denial::TooLarge { limit } => {
+                    Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", detail)
+                        .with("limit", json!(limit))
+                }
+                Denial::ProtectedPage { required } | Denial::Forbidden { required } => {
+                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
+                        .with("required", json!(required))
+                }
+                Denial::DisputedPage { lock_to } => {
+                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
+                        .with("lock_to", json!(lock_to))
+                }
+                other => Self::new(StatusCode::FORBIDDEN, other.code(), detail),
+            },
+            ServiceError::Charter(CharterError::Invalid { field, .. }) => {
+                Self::invalid_input(detail).with("field", json!(field))
+            }
+            ServiceError::Charter(CharterError::Locked { field }) => {
+                Self::new(StatusCode::BAD_REQUEST, "locked_field", detail)
+                    .with("field", json!(field))
+            }
+            ServiceError::Conflict(code, _) => Self::new(StatusCode::CONFLICT, code, detail),
             ServiceError::Internal(internal) => {
                 tracing::error!(error = %internal, "internal error");
                 Self::internal()

@@ -17,7 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::middleware::map_response;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::service::App;
-use api::{accounts, changes, links, ops, pages, search};
+use api::{accounts, changes, feeds, governance, links, ops, pages, search, spaces};
 use error::ApiError;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests
@@ -76,7 +76,47 @@ pub fn router(app: App) -> Router {
             "/api/v1/tokens/{name}",
             axum::routing::delete(accounts::revoke_token),
         )
-        .route("/api/v1/spaces", get(ops::list_spaces))
+        .route(
+            "/api/v1/spaces",
+            get(spaces::list_spaces).post(spaces::create_space),
+        )
+        .route("/api/v1/spaces/{space}", get(spaces::get_space))
+        .route(
+            "/api/v1/spaces/{space}/members",
+            get(spaces::list_members).post(spaces::join),
+        )
+        .route(
+            "/api/v1/spaces/{space}/members/{user}",
+            get(spaces::member).put(spaces::appoint),
+        )
+        .route(
+            "/api/v1/spaces/{space}/members/{user}/accept",
+            post(spaces::accept),
+        )
+        .route(
+            "/api/v1/spaces/{space}/reviews",
+            get(governance::review_queue),
+        )
+        .route(
+            "/api/v1/spaces/{space}/reviews/{revision}",
+            post(governance::review),
+        )
+        .route(
+            "/api/v1/spaces/{space}/rollbacks",
+            post(governance::mass_rollback),
+        )
+        .route(
+            "/api/v1/spaces/{space}/log",
+            get(governance::governance_log),
+        )
+        .route("/api/v1/spaces/{space}/health", get(governance::health))
+        .route("/api/v1/watchlist", get(governance::watchlist))
+        .route(
+            "/api/v1/watchlist/{space}/{slug}",
+            put(governance::watch).delete(governance::unwatch),
+        )
+        .route("/api/v1/notifications", get(governance::notifications))
+        .route("/feeds/changes.atom", get(feeds::changes_atom))
         .route("/api/v1/spaces/{space}/pages", get(pages::list_pages))
         .route(
             "/api/v1/spaces/{space}/pages/{slug}/move",

@@ -5,7 +5,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{accounts, changes, links, ops, pages, search};
+use super::api::{accounts, changes, feeds, governance, links, ops, pages, search, spaces};
 use super::error::Problem;
 
 #[derive(OpenApi)]
@@ -26,7 +26,14 @@ use super::error::Problem;
         accounts::create_token,
         accounts::list_tokens,
         accounts::revoke_token,
-        ops::list_spaces,
+        spaces::list_spaces,
+        spaces::create_space,
+        spaces::get_space,
+        spaces::join,
+        spaces::list_members,
+        spaces::member,
+        spaces::appoint,
+        spaces::accept,
         pages::list_pages,
         pages::get_page,
         pages::put_page,
@@ -41,6 +48,16 @@ use super::error::Problem;
         links::wanted,
         links::preview,
         changes::changes,
+        feeds::changes_atom,
+        governance::review_queue,
+        governance::review,
+        governance::mass_rollback,
+        governance::governance_log,
+        governance::health,
+        governance::watch,
+        governance::unwatch,
+        governance::watchlist,
+        governance::notifications,
         search::search,
         search::suggest,
     ),
@@ -51,7 +68,8 @@ use super::error::Problem;
         (name = "pages", description = "Versioned pages"),
         (name = "changes", description = "Recent changes, from the event log"),
         (name = "search", description = "Full-text search and title suggestions"),
-        (name = "spaces", description = "Spaces"),
+        (name = "spaces", description = "Spaces and their members"),
+        (name = "governance", description = "Review, rollback, the governance log, health, watchlists and notifications"),
         (name = "operations", description = "Health, metrics and this contract"),
     )
 )]

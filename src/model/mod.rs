@@ -79,6 +79,23 @@ pub enum EventKind {
     Move,
     AccountCreate,
     SpaceCreate,
+    /// Someone became a member (joined an open space, or by their first
+    /// contribution to it).
+    Join,
+    /// Someone asked to join a space that admits on approval.
+    JoinRequest,
+    /// A reviewer or steward accepted a join request.
+    JoinAccept,
+    /// A steward set a member's standing.
+    StandingChange,
+    /// A newcomer became a contributor by the charter's rule.
+    Promotion,
+    ReviewApprove,
+    ReviewReject,
+    /// A pending revision was published (approvals, or lazy consensus).
+    Publish,
+    /// A steward rolled back a user's edits across a space.
+    MassRollback,
 }
 
 impl EventKind {
@@ -96,7 +113,25 @@ impl EventKind {
     pub fn is_page_change(self) -> bool {
         matches!(
             self,
-            Self::Create | Self::Edit | Self::Revert | Self::Delete | Self::Move
+            Self::Create | Self::Edit | Self::Revert | Self::Delete | Self::Move | Self::Publish
         )
+    }
+
+    /// The governance log's name for this kind, if it is a governance
+    /// action (a revert is a rollback there).
+    pub fn governance_action(self) -> Option<&'static str> {
+        Some(match self {
+            Self::SpaceCreate => "space_create",
+            Self::Join => "join",
+            Self::JoinAccept => "join_accept",
+            Self::StandingChange => "standing_change",
+            Self::Promotion => "promotion",
+            Self::ReviewApprove => "review_approve",
+            Self::ReviewReject => "review_reject",
+            Self::Publish => "publish",
+            Self::Revert => "rollback",
+            Self::MassRollback => "mass_rollback",
+            _ => return None,
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! Recent changes, read from the event log (newest first).
 
+use super::spaces::Sight;
 use super::{
     Actor, App, ChangeView, Listing, ServiceError, ServiceResult, numeric_cursor, page_size,
 };
@@ -59,12 +60,12 @@ impl Since {
 impl App {
     pub fn recent_changes(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         query: &ChangesQuery,
     ) -> ServiceResult<Listing<ChangeView>> {
         let limit = page_size(query.limit)?;
         let space = match &query.space {
-            Some(slug) => Some(self.space(slug)?.0),
+            Some(slug) => Some(self.place(viewer, slug)?.slug),
             None => None,
         };
         let actor = match &query.user {
@@ -84,6 +85,7 @@ impl App {
         let mut items = Vec::new();
         let mut next_cursor = None;
         let mut last_seen = None;
+        let sight = Sight::new(self, viewer);
         for (scanned, event) in self.store().events_before(before).enumerate() {
             let event = event?;
             if !since.admits(&event) {
@@ -95,7 +97,9 @@ impl App {
                 break;
             }
             last_seen = Some(event.seq);
-            if let Some(change) = self.change_view(&event, space.as_ref(), actor, query.state)? {
+            if let Some(change) = self.change_view(&event, space.as_ref(), actor, query.state)?
+                && sight.sees(&change.space, change.state)
+            {
                 items.push(change);
             }
         }

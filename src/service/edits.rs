@@ -1,17 +1,22 @@
 //! Writing pages: create or edit (merging stale edits three-way), delete,
-//! revert, move.
+//! revert, move; each through the governance engine, which publishes it,
+//! queues it for review, or refuses it.
 //!
-//! Writes are optimistic: read the head, plan the new revision (merging if
-//! the author's base is stale), render it (links and title), then ask the
-//! store to append *if the head is still the one planned against*. If another
-//! write won the race the store says `HeadMoved` and we plan again against
-//! the new head, so no edit is ever lost or silently overwritten.
+//! Writes are optimistic: read the published line, plan the new revision
+//! (merging if the author's base is stale), ask the engine, render the text
+//! (links and title), then ask the store to append *if the line is still the
+//! one planned against*. If another write won the race the store says
+//! `HeadMoved` and we plan again, so no edit is ever lost or silently
+//! overwritten. A queued revision waits beside the line; it is merged onto
+//! the page as it has become when it is approved.
 
 use std::sync::Arc;
 
+use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
-use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, SpaceSlug};
+use crate::governance::{Action, Decision, Denial, PageFacts};
+use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp};
 use crate::render::Rendered;
 use crate::store::{
     Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, StoreError,
@@ -53,10 +58,11 @@ struct Planned {
 }
 
 impl Planned {
+    /// A revision extending the published line of `page`.
     fn against(page: &Page, kind: RevisionKind, markdown: String) -> ServiceResult<Self> {
         Ok(Planned {
             slug: PageSlug::parse(&page.slug)?,
-            expected: Expected::Head(page.head),
+            expected: Expected::at(page.published),
             kind,
             markdown,
             deleted: false,
@@ -70,7 +76,7 @@ impl Planned {
 /// Who writes, where, and why: the same for every attempt of a write.
 struct Authorship<'a> {
     actor: &'a Actor,
-    space: &'a SpaceSlug,
+    place: &'a Place,
     summary: String,
 }
 
@@ -97,7 +103,7 @@ fn clean_summary(summary: Option<String>) -> ServiceResult<String> {
     Ok(summary)
 }
 
-fn links_of(rendered: &Rendered) -> Vec<Link> {
+pub(super) fn links_of(rendered: &Rendered) -> Vec<Link> {
     rendered
         .links
         .iter()
@@ -129,19 +135,32 @@ impl App {
         })
     }
 
-    /// Plans a revision against the page as it is, renders it, and appends it
-    /// if the page has not moved on meanwhile; otherwise plans again.
+    /// Plans a revision against the page as it is, asks the engine, renders
+    /// it, and appends it if the page has not moved on meanwhile; otherwise
+    /// plans again.
     async fn append_planned(
         &self,
         who: &Authorship<'_>,
         plan: impl Fn() -> ServiceResult<Planned>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
+        let place = who.place;
         for _ in 0..MAX_WRITE_ATTEMPTS {
             let planned = plan()?;
+            let facts = self.actor_facts(who.actor, place)?;
+            let page = PageFacts {
+                slug: planned.slug.to_string(),
+                locked_to: None,
+            };
+            let bytes = planned.markdown.len() as u64;
+            let state = match self.decide(&facts, place, &Action::Edit { page: &page, bytes }) {
+                Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
+                Decision::Queue(_) => RevisionState::Pending,
+                Decision::Allow => RevisionState::Published,
+            };
             let markdown: Arc<str> = Arc::from(planned.markdown.as_str());
-            let (rendered, epoch) = self.render_fresh(who.space, markdown.clone()).await?;
+            let (rendered, epoch) = self.render_fresh(&place.slug, markdown.clone()).await?;
             let new = NewRevision {
-                space: who.space.clone(),
+                space: place.slug.clone(),
                 title: rendered
                     .front_matter
                     .title
@@ -157,19 +176,32 @@ impl App {
                 author: who.actor.id,
                 summary: who.summary.clone(),
                 kind: planned.kind,
-                state: RevisionState::Published,
+                state,
                 text: PreparedText::new(&markdown),
                 deleted: planned.deleted,
                 reverted_to: planned.reverted_to,
                 base: planned.base,
+                // The engine let a non-member write: the space is open, and
+                // contributing joins it.
+                join_author: facts.standing.is_none(),
             };
             match self.store().append_revision(new).await {
                 Ok((page, revision)) => {
-                    if !revision.deleted {
-                        self.cache_rendering(revision.id, rendered, epoch);
-                    }
-                    if planned.was_live == revision.deleted {
-                        self.existence_changed(who.space, &planned.slug)?;
+                    self.inner.governance.note_edit(
+                        place.slug.as_str(),
+                        who.actor.id,
+                        Timestamp::now(),
+                    );
+                    if revision.state == RevisionState::Published {
+                        self.after_publication(
+                            place,
+                            &planned.slug,
+                            planned.was_live,
+                            &revision,
+                            rendered,
+                            epoch,
+                        )
+                        .await?;
                     }
                     return Ok((status_of(&revision), self.write_view(&page, &revision)?));
                 }
@@ -178,6 +210,28 @@ impl App {
             }
         }
         Err(ServiceError::Busy)
+    }
+
+    /// What follows a revision's publication: its rendering joins the cache,
+    /// pages linking to a page that appeared or vanished are rendered again,
+    /// and the author is promoted if that was their last step.
+    pub(super) async fn after_publication(
+        &self,
+        place: &Place,
+        slug: &PageSlug,
+        was_live: bool,
+        revision: &Revision,
+        rendered: Arc<Rendered>,
+        epoch: u64,
+    ) -> ServiceResult<()> {
+        if !revision.deleted {
+            self.cache_rendering(revision.id, rendered, epoch);
+        }
+        if was_live == revision.deleted {
+            self.existence_changed(&place.slug, slug)?;
+        }
+        self.promote_if_due(place, revision.author).await?;
+        Ok(())
     }
 
     /// Creates or edits a page. An existing page needs the base revision the
@@ -189,16 +243,16 @@ impl App {
         slug: &str,
         edit: EditRequest,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, _) = self.space(space)?;
+        let place = self.place(Some(actor), space)?;
         let slug = PageSlug::parse(slug)?;
         self.check_size(&edit.markdown)?;
         let who = Authorship {
             actor,
-            space: &space,
+            place: &place,
             summary: clean_summary(edit.summary)?,
         };
         self.append_planned(&who, || {
-            self.plan_edit(&space, &slug, &edit.markdown, edit.base)
+            self.plan_edit(&place, &slug, &edit.markdown, edit.base)
         })
         .await
     }
@@ -206,11 +260,12 @@ impl App {
     /// Works out the revision an edit makes against the page as it is now.
     fn plan_edit(
         &self,
-        space: &SpaceSlug,
+        place: &Place,
         slug: &PageSlug,
         markdown: &str,
         base: Option<RevisionId>,
     ) -> ServiceResult<Planned> {
+        let space = &place.slug;
         let entry = self.store().page_entry(space, slug)?;
         let existing = match &entry {
             Some(PageEntry::Page(page)) => Some(page.clone()),
@@ -221,15 +276,29 @@ impl App {
             }
             Some(PageEntry::Redirect { .. }) | None => None,
         };
-        let Some(page) = existing else {
+        // A page with no published revision yet (pending ones only) is
+        // written like a new one: its pending revisions wait beside.
+        let Some((page, line)) = existing
+            .as_ref()
+            .and_then(|p| p.published.map(|line| (p, line)))
+        else {
             if let Some(base) = base {
-                return Err(ServiceError::UnknownRevision(format!(
-                    "revision {base} is not a revision of {:?}, which does not exist",
-                    slug.as_str()
-                )));
+                match &existing {
+                    Some(page) => {
+                        self.revision_of(page, base)?;
+                    }
+                    None => {
+                        return Err(ServiceError::UnknownRevision(format!(
+                            "revision {base} is not a revision of {:?}, which does not exist",
+                            slug.as_str()
+                        )));
+                    }
+                }
             }
             return Ok(Planned {
-                slug: slug.clone(),
+                slug: existing
+                    .as_ref()
+                    .map_or(Ok(slug.clone()), |p| PageSlug::parse(&p.slug))?,
                 expected: Expected::Absent,
                 kind: RevisionKind::Create,
                 markdown: markdown.to_owned(),
@@ -242,37 +311,44 @@ impl App {
         // A deleted page has no text to lose: it can be written without a base.
         let base = match base {
             Some(base) => base,
-            None if page.deleted && page.published == Some(page.head) => page.head,
+            None if page.deleted => line,
             None => {
                 return Err(ServiceError::MissingBase {
-                    head_revision: page.head,
+                    head_revision: line,
                 });
             }
         };
-        if base == page.head {
-            return Planned::against(&page, RevisionKind::Edit, markdown.to_owned());
+        if base == line {
+            return Planned::against(page, RevisionKind::Edit, markdown.to_owned());
         }
-        let base_revision = self.revision_of(&page, base)?;
-        let head_revision = self.load_revision(page.head)?;
-        let base_text = self.store().text(&base_revision)?;
-        let head_text = self.store().text(&head_revision)?;
+        let base_text = self.store().text(&self.revision_of(page, base)?)?;
+        let line_text = self.store().text(&self.load_revision(line)?)?;
         let labels = MergeLabels {
             base: &format!("revision {base} (your base)"),
-            head: &format!("revision {} (current)", page.head),
+            head: &format!("revision {line} (current)"),
             mine: "your edit",
         };
-        match merge3(&base_text, &head_text, markdown, &labels) {
+        match merge3(&base_text, &line_text, markdown, &labels) {
             Merge::Clean(merged) => {
                 self.check_size(&merged)?;
-                let mut planned = Planned::against(&page, RevisionKind::Edit, merged)?;
+                let mut planned = Planned::against(page, RevisionKind::Edit, merged)?;
                 planned.base = Some(base);
                 Ok(planned)
             }
             Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
                 base,
-                head_revision: page.head,
+                head_revision: line,
                 merged: Some(with_markers),
             }),
+        }
+    }
+
+    /// The page at `slug` with its published line; 404 without one.
+    fn live_line(&self, place: &Place, slug: &PageSlug) -> ServiceResult<(Page, RevisionId)> {
+        let page = self.require_page(&place.slug, slug)?.page;
+        match page.published {
+            Some(line) => Ok((page, line)),
+            None => Err(super::pages::page_not_found(slug.as_str())),
         }
     }
 
@@ -285,28 +361,26 @@ impl App {
         base: Option<RevisionId>,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(Some(actor), space, slug)?;
         let who = Authorship {
             actor,
-            space: &space,
+            place: &place,
             summary: clean_summary(summary)?,
         };
         self.append_planned(&who, || {
-            let page = self.require_page(&space, &slug)?.page;
+            let (page, line) = self.live_line(&place, &slug)?;
             if page.deleted {
-                return Err(ServiceError::Deleted {
-                    revision: page.published.unwrap_or(page.head),
-                });
+                return Err(ServiceError::Deleted { revision: line });
             }
             let base = base.ok_or(ServiceError::MissingBase {
-                head_revision: page.head,
+                head_revision: line,
             })?;
             self.revision_of(&page, base)?;
-            if base != page.head {
+            if base != line {
                 // Nothing to merge a deletion with: the deleter must see the edits first.
                 return Err(ServiceError::EditConflict {
                     base,
-                    head_revision: page.head,
+                    head_revision: line,
                     merged: None,
                 });
             }
@@ -318,7 +392,8 @@ impl App {
     }
 
     /// Makes a new revision with the text of an earlier one. History is
-    /// never rewritten, so a revert can itself be reverted.
+    /// never rewritten, so a revert can itself be reverted. A revert is an
+    /// edit: the engine judges it like any other.
     pub async fn revert_page(
         &self,
         actor: &Actor,
@@ -327,11 +402,11 @@ impl App {
         to_revision: RevisionId,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(Some(actor), space, slug)?;
         let summary = clean_summary(summary)?;
         let who = Authorship {
             actor,
-            space: &space,
+            place: &place,
             summary: if summary.is_empty() {
                 format!("revert to revision {to_revision}")
             } else {
@@ -339,7 +414,7 @@ impl App {
             },
         };
         self.append_planned(&who, || {
-            let page = self.require_page(&space, &slug)?.page;
+            let page = self.require_page(&place.slug, &slug)?.page;
             let target = self.revision_of(&page, to_revision)?;
             let text = self.store().text(&target)?;
             let mut planned = Planned::against(&page, RevisionKind::Revert, text)?;
@@ -350,7 +425,8 @@ impl App {
         .await
     }
 
-    /// Gives a page a new title; the old slug redirects to it.
+    /// Gives a page a new title; the old slug redirects to it. A move takes
+    /// the standing that publishes directly: it cannot wait for review.
     pub async fn move_page(
         &self,
         actor: &Actor,
@@ -359,15 +435,13 @@ impl App {
         to: &str,
         summary: Option<String>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(Some(actor), space, slug)?;
         let to = PageSlug::parse(to)?;
         let summary = clean_summary(summary)?;
         for _ in 0..MAX_WRITE_ATTEMPTS {
-            let page = self.require_page(&space, &slug)?.page;
+            let (page, line) = self.live_line(&place, &slug)?;
             if page.deleted {
-                return Err(ServiceError::Deleted {
-                    revision: page.published.unwrap_or(page.head),
-                });
+                return Err(ServiceError::Deleted { revision: line });
             }
             if page.slug == to.as_str() {
                 return Err(ServiceError::InvalidInput(format!(
@@ -375,15 +449,42 @@ impl App {
                     page.slug
                 )));
             }
-            let shown = self.load_revision(page.published.unwrap_or(page.head))?;
+            let facts = self.actor_facts(actor, &place)?;
+            for affected in [&page.slug, to.as_str()] {
+                let facts_page = PageFacts {
+                    slug: affected.to_owned(),
+                    locked_to: None,
+                };
+                match self.decide(
+                    &facts,
+                    &place,
+                    &Action::Edit {
+                        page: &facts_page,
+                        bytes: 0,
+                    },
+                ) {
+                    Decision::Allow => {}
+                    Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
+                    Decision::Queue(_) => {
+                        return Err(ServiceError::Denied(Denial::Forbidden {
+                            required: place
+                                .charter
+                                .edit
+                                .publish_directly_min
+                                .max(Standing::Newcomer),
+                        }));
+                    }
+                }
+            }
+            let shown = self.load_revision(line)?;
             let rendered = self
-                .rendering_of(&space, &shown, &self.store().text(&shown)?)
+                .rendering_of(&place.slug, &shown, &self.store().text(&shown)?)
                 .await?;
             let request = PageMove {
-                space: space.clone(),
+                space: place.slug.clone(),
                 from: PageSlug::parse(&page.slug)?,
                 to: to.clone(),
-                expected_head: page.head,
+                expected_head: line,
                 actor: actor.id,
                 summary: if summary.is_empty() {
                     format!("moved from {} to {}", page.slug, to)
@@ -398,7 +499,12 @@ impl App {
             };
             match self.store().move_page(request).await {
                 Ok((page, revision)) => {
-                    self.existence_changed(&space, &to)?;
+                    self.inner.governance.note_edit(
+                        place.slug.as_str(),
+                        actor.id,
+                        Timestamp::now(),
+                    );
+                    self.existence_changed(&place.slug, &to)?;
                     return Ok((WriteStatus::Published, self.write_view(&page, &revision)?));
                 }
                 Err(StoreError::HeadMoved) => continue,

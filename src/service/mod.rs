@@ -10,10 +10,14 @@
 mod accounts;
 mod changes;
 mod edits;
+mod monitoring;
 mod ops;
 mod pages;
 mod rendering;
+mod reviews;
+mod rollbacks;
 mod search;
+mod spaces;
 mod views;
 
 use std::sync::Arc;
@@ -23,13 +27,16 @@ pub use accounts::{Authenticated, Registration};
 pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use ops::Metrics;
+pub use reviews::ReviewDecision;
+pub use rollbacks::RollbackRequest;
 pub use search::{SearchQuery, StoreFeed};
 pub use views::*;
 
 use crate::auth::{AuthError, PasswordHasher, Throttle};
 use crate::config::Config;
-use crate::model::{InvalidName, RevisionId, SpaceSlug, UserId};
-use crate::store::{Space, Store, StoreError};
+use crate::governance::{CharterError, Denial};
+use crate::model::{InvalidName, RevisionId, UserId};
+use crate::store::{Store, StoreError};
 
 /// The user on whose behalf a service function acts.
 #[derive(Debug, Clone)]
@@ -75,6 +82,15 @@ pub enum ServiceError {
     RateLimited { retry_after: Duration },
     #[error("the page is being edited too busily; retry")]
     Busy,
+    /// The governance engine said no.
+    #[error("{}", .0.explain())]
+    Denied(Denial),
+    /// A charter, or a patch to one, is refused.
+    #[error(transparent)]
+    Charter(#[from] CharterError),
+    /// A conflict with its own code (`space_exists`, `not_pending`…).
+    #[error("{1}")]
+    Conflict(&'static str, String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -114,6 +130,7 @@ struct Inner {
     failures_by_address: Throttle,
     renders: rendering::RenderCache,
     search: std::sync::OnceLock<search::Search>,
+    governance: spaces::GovernanceCache,
 }
 
 impl App {
@@ -129,6 +146,7 @@ impl App {
                 failures_by_address,
                 renders: rendering::RenderCache::new(config.limits.previews_per_minute),
                 search: std::sync::OnceLock::new(),
+                governance: spaces::GovernanceCache::default(),
                 config,
             }),
         }
@@ -140,14 +158,6 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
-    }
-
-    /// The space named `slug`, or 404 (also for a space the caller may not see).
-    fn space(&self, slug: &str) -> ServiceResult<(SpaceSlug, Space)> {
-        let not_found = || ServiceError::NotFound(format!("no space {slug:?}"));
-        let parsed = SpaceSlug::parse(slug).map_err(|_| not_found())?;
-        let space = self.store().space(&parsed)?.ok_or_else(not_found)?;
-        Ok((parsed, space))
     }
 
     /// The username of `id`, for views. A missing user (never deleted today)

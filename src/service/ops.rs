@@ -2,7 +2,7 @@
 
 use std::sync::atomic::Ordering;
 
-use super::{App, ServiceResult, SpaceView};
+use super::{App, ServiceResult};
 
 /// Counters of the store since start-up.
 #[derive(Debug, Clone, Copy)]
@@ -28,19 +28,6 @@ impl App {
             renders: self.inner.renders.renders(),
             indexed_seq: self.indexed_seq(),
         }
-    }
-
-    pub fn list_spaces(&self) -> ServiceResult<Vec<SpaceView>> {
-        Ok(self
-            .store()
-            .spaces()?
-            .into_iter()
-            .map(|space| SpaceView {
-                slug: space.slug,
-                title: space.title,
-                parent: space.parent,
-            })
-            .collect())
     }
 }
 

@@ -1,12 +1,13 @@
 //! Reading pages: a page as readers see it, its history, one revision, a
 //! diff, the page list; and the lookups the writes in `edits` share.
 
+use super::spaces::Place;
 use super::{
     Actor, App, DiffView, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
     ServiceError, ServiceResult, numeric_cursor, page_size,
 };
 use crate::diff::line_diff;
-use crate::model::{PageSlug, RevisionId, SpaceSlug};
+use crate::model::{PageSlug, RevisionId, RevisionState, SpaceSlug};
 use crate::store::{Page, PageEntry, Revision};
 
 /// A move may follow a chain of redirects this long.
@@ -22,16 +23,26 @@ pub(super) fn page_not_found(slug: &str) -> ServiceError {
 }
 
 impl App {
-    /// The space and page a request names; 404 when either cannot exist.
-    /// (Where reading permission will be checked, once spaces can be private.)
+    /// The space and page a request names, as `viewer` may see them; 404
+    /// when either cannot exist or the space is hidden from `viewer`.
     pub(super) fn page_address(
         &self,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
-    ) -> ServiceResult<(SpaceSlug, PageSlug)> {
-        let (space, _) = self.space(space)?;
+    ) -> ServiceResult<(Place, PageSlug)> {
+        let place = self.place(viewer, space)?;
         let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
-        Ok((space, slug))
+        Ok((place, slug))
+    }
+
+    /// Whether `viewer` is a member of the place (and so sees pending and
+    /// rejected revisions).
+    pub(super) fn is_member(&self, viewer: Option<&Actor>, place: &Place) -> ServiceResult<bool> {
+        Ok(match viewer {
+            Some(actor) => self.membership(actor.id, &place.chain)?.is_some(),
+            None => false,
+        })
     }
 
     /// The page at `slug`, following redirects left by moves.
@@ -97,11 +108,12 @@ impl App {
     /// The page as readers see it: its newest published revision, rendered.
     pub async fn read_page(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
     ) -> ServiceResult<PageView> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let space = place.slug.clone();
         let found = self.require_page(&space, &slug)?;
         let page = &found.page;
         let Some(published) = page.published else {
@@ -136,17 +148,28 @@ impl App {
     /// A page's revisions, newest first.
     pub fn page_history(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<RevisionView>> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let space = place.slug.clone();
         let limit = page_size(limit)?;
         let page = self.require_page(&space, &slug)?.page;
         let before = numeric_cursor(cursor)?;
-        let revisions = self.store().page_history(page.id, before, limit)?;
+        // Readers see published revisions; members see pending and rejected
+        // ones too, marked with their state.
+        let member = self.is_member(viewer, &place)?;
+        let revisions = self
+            .store()
+            .page_history(page.id, before, limit, |revision| {
+                member || revision.state == RevisionState::Published
+            })?;
+        if revisions.is_empty() && page.published.is_none() && !member {
+            return Err(page_not_found(slug.as_str()));
+        }
         let next_cursor = (revisions.len() == limit)
             .then(|| revisions.last().map(|r| r.id.to_string()))
             .flatten();
@@ -160,15 +183,22 @@ impl App {
     /// One revision of a page, with its text.
     pub fn page_revision(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
         id: RevisionId,
     ) -> ServiceResult<RevisionTextView> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let space = place.slug.clone();
         let page = self.require_page(&space, &slug)?.page;
+        let member = self.is_member(viewer, &place)?;
         let revision = match self.store().revision(id)? {
-            Some(revision) if revision.page == page.id => revision,
+            Some(revision)
+                if revision.page == page.id
+                    && (member || revision.state == RevisionState::Published) =>
+            {
+                revision
+            }
             _ => {
                 return Err(ServiceError::NotFound(format!(
                     "{:?} has no revision {id}",
@@ -186,17 +216,39 @@ impl App {
     /// `from` to the parent of `to`.
     pub fn page_diff(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
         from: Option<RevisionId>,
         to: Option<RevisionId>,
     ) -> ServiceResult<DiffView> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let space = place.slug.clone();
         let page = self.require_page(&space, &slug)?.page;
-        let to = self.revision_of(&page, to.unwrap_or(page.head))?;
+        let member = self.is_member(viewer, &place)?;
+        // Readers diff published revisions only.
+        let visible = |id: RevisionId| -> ServiceResult<Revision> {
+            let revision = self.revision_of(&page, id)?;
+            if member || revision.state == RevisionState::Published {
+                Ok(revision)
+            } else {
+                Err(ServiceError::UnknownRevision(format!(
+                    "{:?} has no revision {id}",
+                    page.slug
+                )))
+            }
+        };
+        let default_to = if member {
+            Some(page.head)
+        } else {
+            page.published
+        };
+        let to = to
+            .or(default_to)
+            .ok_or_else(|| page_not_found(slug.as_str()))?;
+        let to = visible(to)?;
         let from = match from.or(to.parent) {
-            Some(id) => Some(self.revision_of(&page, id)?),
+            Some(id) => Some(visible(id)?),
             None => None,
         };
         let old_text = match &from {
@@ -222,12 +274,12 @@ impl App {
     /// The pages of a space readers can see, in slug order.
     pub fn list_pages(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageSummaryView>> {
-        let (space, _) = self.space(space)?;
+        let space = self.place(viewer, space)?.slug;
         let limit = page_size(limit)?;
         let pages = self.store().pages(&space, cursor, limit, |page| {
             page.published.is_some() && !page.deleted

@@ -10,6 +10,7 @@
 //! rendering already under way: one that started before an existence change
 //! is returned but not cached.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -69,18 +70,30 @@ impl RenderCache {
     }
 }
 
-/// The wiki as the renderer sees it: which spaces and pages exist.
+/// The wiki as the renderer sees it: which spaces and pages exist. A
+/// rendering is shared by all its readers, so members-only spaces other
+/// than the page's own do not exist for it: a link into one would tell
+/// outsiders which of its pages exist.
 struct StoreResolver<'a> {
     store: &'a Store,
+    from: &'a SpaceSlug,
+    members_only: &'a HashSet<String>,
+}
+
+impl StoreResolver<'_> {
+    fn hidden(&self, space: &SpaceSlug) -> bool {
+        space != self.from && self.members_only.contains(space.as_str())
+    }
 }
 
 impl LinkResolver for StoreResolver<'_> {
     fn space_exists(&self, space: &SpaceSlug) -> bool {
-        matches!(self.store.space(space), Ok(Some(_)))
+        !self.hidden(space) && matches!(self.store.space(space), Ok(Some(_)))
     }
 
     fn page_exists(&self, space: &SpaceSlug, slug: &PageSlug) -> bool {
-        matches!(self.store.page_entry(space, slug), Ok(Some(entry)) if is_live(&entry))
+        !self.hidden(space)
+            && matches!(self.store.page_entry(space, slug), Ok(Some(entry)) if is_live(&entry))
     }
 }
 
@@ -99,9 +112,15 @@ impl App {
         let cache = self.render_cache();
         let epoch = cache.epoch.load(Ordering::Acquire);
         cache.renders.fetch_add(1, Ordering::Relaxed);
+        let members_only = self.members_only_spaces()?;
         let (store, space) = (self.store().clone(), space.clone());
         let rendered = tokio::task::spawn_blocking(move || {
-            render(&markdown, &space, &StoreResolver { store: &store })
+            let resolver = StoreResolver {
+                store: &store,
+                from: &space,
+                members_only: &members_only,
+            };
+            render(&markdown, &space, &resolver)
         })
         .await
         .map_err(|error| ServiceError::Internal(format!("rendering failed: {error}")))?;
@@ -185,7 +204,7 @@ impl App {
         }
         self.check_size(&markdown)?;
         let space = match space {
-            Some(slug) => self.space(slug)?.0,
+            Some(slug) => self.place(viewer, slug)?.slug,
             None => SpaceSlug::main(),
         };
         let (rendered, _) = self.render_fresh(&space, Arc::from(markdown)).await?;
@@ -199,13 +218,14 @@ impl App {
     /// The pages linking to a page, in the order they were created.
     pub fn backlinks(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         slug: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
-        let (space, slug) = self.page_address(space, slug)?;
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let space = place.slug.clone();
         let limit = page_size(limit)?;
         let page = self.require_page(&space, &slug)?.page;
         let target = PageSlug::parse(&page.slug)?;
@@ -215,8 +235,11 @@ impl App {
             .then(|| sources.last().map(u64::to_string))
             .flatten();
         let mut items = Vec::with_capacity(sources.len());
+        let sight = super::spaces::Sight::new(self, viewer);
         for source in sources {
-            if let Some(page) = self.store().page_by_id(source)? {
+            if let Some(page) = self.store().page_by_id(source)?
+                && sight.of(&page.space).is_some()
+            {
                 items.push(PageRefView {
                     space: page.space,
                     slug: page.slug,
@@ -230,12 +253,12 @@ impl App {
     /// Pages of a space that no other page links to, in slug order.
     pub fn orphans(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
-        let (space, _) = self.space(space)?;
+        let space = self.place(viewer, space)?.slug;
         let limit = page_size(limit)?;
         let orphans = self.store().orphans(&space)?;
         let start = match cursor {
@@ -260,12 +283,12 @@ impl App {
     /// Titles pages link to that do not exist yet, most linked first.
     pub fn wanted(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         space: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<WantedView>> {
-        let (space, _) = self.space(space)?;
+        let space = self.place(viewer, space)?.slug;
         let limit = page_size(limit)?;
         let skip = numeric_cursor(cursor)?.unwrap_or(0) as usize;
         let wanted = self.store().wanted(&space)?;

@@ -60,14 +60,19 @@ impl App {
     /// may read; `None` when that is every space (no filter needed).
     fn searchable_spaces(
         &self,
-        _viewer: Option<&Actor>,
+        viewer: Option<&Actor>,
         asked: Option<&str>,
     ) -> ServiceResult<Option<Vec<String>>> {
-        match asked {
-            Some(slug) => Ok(Some(vec![self.space(slug)?.0.to_string()])),
-            // Every space is public until spaces can be made members-only.
-            None => Ok(None),
+        if let Some(slug) = asked {
+            return Ok(Some(vec![self.place(viewer, slug)?.slug.to_string()]));
         }
+        let spaces = self.store().spaces()?;
+        let visible: Vec<String> = spaces
+            .iter()
+            .filter(|space| self.can_see(viewer, &space.slug))
+            .map(|space| space.slug.clone())
+            .collect();
+        Ok((visible.len() < spaces.len()).then_some(visible))
     }
 
     pub async fn search(
@@ -206,7 +211,10 @@ impl StoreFeed {
             .unwrap_or(self.default_lang);
         let mut authors = Vec::new();
         let mut seen = HashSet::new();
-        for revision in self.store.page_history(page.id, None, usize::MAX)? {
+        for revision in self
+            .store
+            .page_history(page.id, None, usize::MAX, |_| true)?
+        {
             if seen.insert(revision.author)
                 && let Some(user) = self.store.user(revision.author)?
             {

@@ -67,6 +67,58 @@ pub struct SpaceView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct SpaceDetailView {
+    pub slug: String,
+    pub title: String,
+    pub parent: Option<String>,
+    /// The charter resolved through the ancestors (see
+    /// `schema/charter.schema.json`).
+    #[schema(value_type = Object)]
+    pub charter: serde_json::Value,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JoinView {
+    /// The standing now held (`null` while a request waits).
+    pub standing: Option<Standing>,
+    /// True when the space admits on approval and the request waits.
+    pub requested: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    /// Username.
+    pub user: String,
+    pub standing: Standing,
+    pub since: Timestamp,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NextStandingView {
+    pub standing: Standing,
+    /// What is missing, as data.
+    pub missing: Vec<crate::governance::Missing>,
+    /// What is missing, in words ("2 more accepted edits", "1 day more").
+    pub explanation: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberDetailView {
+    pub user: String,
+    pub standing: Standing,
+    pub since: Timestamp,
+    pub accepted_edits: u64,
+    /// The rule that gives this standing, in words.
+    pub rule: String,
+    /// When the standing is inherited: the enclosing space it is recorded in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<String>,
+    /// The next standing and what is missing for it (`null` for stewards).
+    pub next: Option<NextStandingView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionView {
     pub id: RevisionId,
     pub parent: Option<RevisionId>,
@@ -215,4 +267,132 @@ pub struct SearchView {
     /// How many pages match (that the reader may see).
     pub total: usize,
     pub hits: Vec<SearchHitView>,
+}
+
+/// A pending revision waiting for review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewItemView {
+    /// The pending revision's id.
+    pub revision: RevisionId,
+    pub slug: String,
+    /// Username of the author.
+    pub author: String,
+    pub created_at: Timestamp,
+    pub summary: String,
+    pub kind: RevisionKind,
+    pub approvals: u32,
+    pub approvals_required: u32,
+    /// True when the page moved on since and the revision no longer merges
+    /// cleanly: approving it answers 409 `edit_conflict`.
+    pub conflicting: bool,
+}
+
+/// The outcome of a review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewOutcomeView {
+    /// `pending` (more approvals needed), `published` or `rejected`.
+    pub state: RevisionState,
+    pub approvals: u32,
+    pub approvals_required: u32,
+    /// The revision now on the page: the reviewed one, or the merge of it
+    /// onto a page that moved on meanwhile.
+    pub published_revision: Option<RevisionId>,
+}
+
+/// One page of a mass rollback.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollbackPageView {
+    pub slug: String,
+    /// The page's published revision before the rollback.
+    pub from_revision: RevisionId,
+    /// The revision the page holds after it: the new revision once applied;
+    /// in a dry run, the revision restored (`null` when later edits by
+    /// others are kept, so the text is new).
+    pub to_revision: Option<RevisionId>,
+    /// The earlier revision whose text comes back, when nobody else edited
+    /// the page after the member.
+    pub restores: Option<RevisionId>,
+    /// True when the rollback leaves the page deleted (the member created it).
+    pub deleted: bool,
+    /// Later edits by others kept by three-way merge.
+    pub kept_edits: usize,
+    /// Unified diff from the current text to the rolled-back one.
+    pub diff: String,
+}
+
+/// A page a mass rollback leaves alone, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollbackConflictView {
+    pub slug: String,
+    /// The later edit that does not apply without the rolled-back ones.
+    pub revision: RevisionId,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RollbackView {
+    pub pages: Vec<RollbackPageView>,
+    /// False for a dry run.
+    pub applied: bool,
+    /// Pages left as they are: a later edit by someone else does not merge.
+    pub conflicts: Vec<RollbackConflictView>,
+    /// The member's pending revisions rejected (in a dry run: that would be).
+    pub pending_rejected: usize,
+}
+
+/// A watched page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WatchView {
+    pub space: String,
+    pub slug: String,
+}
+
+/// An event that concerns the caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub seq: EventSeq,
+    pub at: Timestamp,
+    pub kind: EventKind,
+    pub space: Option<String>,
+    pub slug: Option<String>,
+    pub revision: Option<RevisionId>,
+    /// Username of whoever acted (`null` for the system: lazy consensus,
+    /// promotions).
+    pub actor: Option<String>,
+    pub summary: String,
+    /// What a governance action acted on (`user:<name>`, `revision:<id>`…).
+    pub target: Option<String>,
+}
+
+/// An entry of a space's governance log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogEntryView {
+    pub seq: EventSeq,
+    pub at: Timestamp,
+    /// Username of whoever acted (`null` for the system).
+    pub actor: Option<String>,
+    /// `space_create`, `join`, `join_accept`, `standing_change`,
+    /// `promotion`, `review_approve`, `review_reject`, `publish`,
+    /// `rollback`, `mass_rollback`…
+    pub action: String,
+    /// `page:<slug>`, `user:<name>`, `revision:<id>` or `space:<slug>`.
+    pub target: String,
+    pub reason: String,
+}
+
+/// A space's health figures (`null` where nothing is known yet).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthView {
+    /// Revisions waiting for review.
+    pub pending: u64,
+    /// Median time from a revision's submission to its review (published
+    /// or rejected) over the last 30 days.
+    pub median_review_seconds: Option<f64>,
+    /// Members who changed a page in the last 30 days.
+    pub active_contributors_30d: u64,
+    /// Reverts among the page changes of the last 30 days.
+    pub revert_rate: Option<f64>,
+    /// Of the members who joined 30 to 60 days ago, the share who changed
+    /// a page in the last 30 days.
+    pub newcomer_retention_30d: Option<f64>,
 }

@@ -39,7 +39,18 @@ impl Store {
             tx.put(TreeId::Users, &user_key(id), &user)?;
             tx.put_raw(TreeId::Usernames, name_key.as_bytes(), &user_key(id))?;
             if first_account {
-                put_member(tx, &SpaceSlug::main(), id, Standing::Steward, now)?;
+                let main = SpaceSlug::main();
+                super::spaces::put_member(tx, main.as_str(), id, Standing::Steward, now)?;
+                let target = format!("user:{}", user.username);
+                let reason = "the first account of an instance is its steward";
+                tx.append_event(super::spaces::entry(
+                    main.as_str(),
+                    EventKind::StandingChange,
+                    None,
+                    target,
+                    reason,
+                    now,
+                ))?;
             }
             tx.append_event(Event {
                 seq: 0,
@@ -52,6 +63,8 @@ impl Store {
                 actor: Some(id),
                 summary: String::new(),
                 detail: serde_json::Value::Null,
+                target: Some(format!("user:{}", user.username)),
+                subject: None,
             })?;
             Ok(user)
         })
@@ -193,26 +206,4 @@ fn remove_credential(tx: &Tx<'_>, token_hash: &[u8; 32]) -> Result<(), Abort> {
         tx.remove(TreeId::UserTokens, &key)?;
     }
     tx.remove(TreeId::Credentials, token_hash)
-}
-
-fn put_member(
-    tx: &Tx<'_>,
-    space: &SpaceSlug,
-    user: UserId,
-    standing: Standing,
-    now: Timestamp,
-) -> Result<(), Abort> {
-    let member = Member {
-        standing,
-        since: now,
-        accepted_edits: 0,
-    };
-    tx.put(
-        TreeId::Members,
-        &joined_key(space.as_str(), &user_key(user)),
-        &member,
-    )?;
-    let mut index_key = user_key(user).to_vec();
-    index_key.extend_from_slice(space.as_str().as_bytes());
-    tx.put_raw(TreeId::UserSpaces, &index_key, &[])
 }

@@ -12,8 +12,11 @@ mod accounts;
 mod links;
 mod pages;
 pub mod records;
+mod reviews;
+mod spaces;
 mod text;
 mod tx;
+mod watch;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +25,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use accounts::NewUser;
 pub use links::is_live;
-pub use pages::{Expected, NewRevision, PageMove};
+pub use pages::{Expected, LogEntry, NewRevision, PageMove};
 pub use records::*;
+pub use reviews::{Publication, Review, Reviewed, Verdict};
+pub use spaces::{MembershipChange, NewSpace};
 pub use text::PreparedText;
 
 use crate::model::{EventKind, EventSeq, SpaceSlug, Timestamp};
@@ -31,7 +36,7 @@ use tx::{TreeId, Tx};
 use writer::Writer;
 
 /// The on-disk format this build reads and writes. Bump it with a migration.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const FORMAT_KEY: &[u8] = b"format_version";
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +64,12 @@ pub enum StoreError {
     HeadMoved,
     #[error("a page exists at the destination")]
     PageExists,
+    #[error("a space of that name exists")]
+    SpaceExists,
+    #[error("the revision is not pending review")]
+    NotPending,
+    #[error("this review publishes the revision, and needs its publication")]
+    NeedsPublication,
     #[error("no such record")]
     NotFound,
 }
@@ -231,6 +242,7 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
     let meta = trees.tree(TreeId::Meta);
     match meta.get(FORMAT_KEY)? {
         Some(found) if found.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
+        Some(found) if found.as_ref() == 1u32.to_be_bytes() => upgrade_from_1(trees),
         Some(found) => Err(StoreError::UnknownFormat {
             path: dir.to_owned(),
             found: match <[u8; 4]>::try_from(found.as_ref()) {
@@ -244,6 +256,26 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
             found: "(none)".to_owned(),
         }),
     }
+}
+
+/// Version 2 indexes each space's events; a version 1 store gets the index
+/// built from its log, then its new version, then a flush. Interrupted, it
+/// is simply done again (the index keys are idempotent).
+fn upgrade_from_1(trees: &Trees) -> Result<(), StoreError> {
+    let index = trees.tree(TreeId::SpaceEvents);
+    for item in trees.tree(TreeId::Events).iter() {
+        let (key, value) = item?;
+        let event: Event = tx::decode(TreeId::Events, &value)?;
+        if let Some(space) = &event.space {
+            index.insert(tx::joined_key(space, &key), &[])?;
+        }
+    }
+    trees.db.flush()?;
+    trees
+        .tree(TreeId::Meta)
+        .insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
+    trees.db.flush()?;
+    Ok(())
 }
 
 /// A fresh store: the format version and the `main` space, in one transaction.
@@ -271,6 +303,8 @@ fn initialise(trees: &Trees) -> Result<(), StoreError> {
             actor: None,
             summary: "instance created".to_owned(),
             detail: serde_json::Value::Null,
+            target: Some(format!("space:{}", space.slug)),
+            subject: None,
         })?;
         Ok(())
     })?;
@@ -323,5 +357,36 @@ mod tests {
         first.unwrap();
         assert!(second.unwrap(), "the second write runs after the first");
         assert!(store.stats().flushes.load(Ordering::Relaxed) >= 1);
+    }
+
+    #[test]
+    fn a_version_1_store_gets_its_space_index() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let trees = store.trees();
+            // What version 1 had: the log without the per-space index.
+            trees.tree(TreeId::SpaceEvents).clear().unwrap();
+            trees
+                .tree(TreeId::Meta)
+                .insert(FORMAT_KEY, &1u32.to_be_bytes())
+                .unwrap();
+            store.shutdown().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let main = SpaceSlug::main();
+        let events: Vec<Event> = store
+            .space_events(&main, None)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(events.len(), 1, "main's creation is indexed again");
+        assert_eq!(events[0].kind, EventKind::SpaceCreate);
+        let version = store
+            .trees()
+            .tree(TreeId::Meta)
+            .get(FORMAT_KEY)
+            .unwrap()
+            .unwrap();
+        assert_eq!(version.as_ref(), FORMAT_VERSION.to_be_bytes());
     }
 }

@@ -8,6 +8,8 @@
 
 use super::links;
 use super::records::{Event, Link, Page, PageEntry, Revision};
+use super::reviews;
+use super::spaces;
 use super::text::{self, PreparedText};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -16,12 +18,13 @@ use crate::model::{
     Timestamp, UserId,
 };
 
-/// The state of the page the caller's write was computed against.
+/// The published line the caller's write was computed against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
-    /// No page at this slug (a redirect left by a move counts as none).
+    /// No published revision at this slug (no page, a redirect left by a
+    /// move, or a page with pending revisions only).
     Absent,
-    /// A page whose head is this revision.
+    /// A page whose published revision is this one.
     Head(RevisionId),
 }
 
@@ -44,6 +47,22 @@ pub struct NewRevision {
     pub deleted: bool,
     pub reverted_to: Option<RevisionId>,
     pub base: Option<RevisionId>,
+    /// The author is not a member yet, and joins (as a newcomer) by this
+    /// contribution to an open space.
+    pub join_author: bool,
+}
+
+/// A governance action's entry in its space's log.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub space: SpaceSlug,
+    pub kind: EventKind,
+    pub actor: UserId,
+    /// The member the action is about.
+    pub subject: Option<UserId>,
+    pub target: String,
+    pub reason: String,
+    pub detail: serde_json::Value,
 }
 
 /// A page changing slug. The old slug keeps a redirect to the new one.
@@ -70,6 +89,37 @@ impl Store {
         self.write(weight, move |tx| append(tx, &new, now)).await
     }
 
+    /// Appends revisions to several pages as one action (a mass rollback):
+    /// all of them and the governance entry `log`, or none.
+    pub async fn append_revisions(
+        &self,
+        revisions: Vec<NewRevision>,
+        log: LogEntry,
+    ) -> Result<Vec<(Page, Revision)>, StoreError> {
+        let now = Timestamp::now();
+        let weight = revisions.iter().map(|r| r.text.stored_bytes()).sum();
+        self.write(weight, move |tx| {
+            let written = revisions
+                .iter()
+                .map(|new| append(tx, new, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            tx.append_event(Event {
+                subject: log.subject,
+                detail: log.detail.clone(),
+                ..spaces::entry(
+                    log.space.as_str(),
+                    log.kind,
+                    Some(log.actor),
+                    log.target.clone(),
+                    &log.reason,
+                    now,
+                )
+            })?;
+            Ok(written)
+        })
+        .await
+    }
+
     pub async fn move_page(&self, request: PageMove) -> Result<(Page, Revision), StoreError> {
         let now = Timestamp::now();
         self.write(0, move |tx| move_page(tx, &request, now)).await
@@ -91,12 +141,14 @@ impl Store {
         text::read(self.trees(), &revision.text)
     }
 
-    /// Up to `limit` revisions of a page older than `before`, newest first.
+    /// Up to `limit` revisions of a page older than `before` that `keep`
+    /// accepts, newest first.
     pub fn page_history(
         &self,
         page: PageId,
         before: Option<RevisionId>,
         limit: usize,
+        keep: impl Fn(&Revision) -> bool,
     ) -> Result<Vec<Revision>, StoreError> {
         let start = pair_key(page, 0);
         let end = pair_key(page, before.unwrap_or(u64::MAX));
@@ -113,7 +165,8 @@ impl Store {
             let (key, _) = item?;
             let id = tx::seq_from_key(&key[8..]);
             match self.revision(id)? {
-                Some(revision) => revisions.push(revision),
+                Some(revision) if keep(&revision) => revisions.push(revision),
+                Some(_) => {}
                 None => {
                     return Err(StoreError::Corrupt {
                         tree: TreeId::Revisions.name(),
@@ -203,13 +256,20 @@ impl Store {
 
 fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revision), Abort> {
     let key = page_key(new.space.as_str(), new.slug.as_str());
-    let entry: Option<PageEntry> = tx.get(TreeId::Pages, &key)?;
-    let existing = match (entry, new.expected) {
-        (None | Some(PageEntry::Redirect { .. }), Expected::Absent) => None,
-        (Some(PageEntry::Page(page)), Expected::Head(head)) if page.head == head => Some(page),
-        _ => return Err(StoreError::HeadMoved.into()),
+    let existing = match tx.get::<PageEntry>(TreeId::Pages, &key)? {
+        Some(PageEntry::Page(page)) => Some(page),
+        _ => None,
     };
+    // The published line: what readers see, and what edits build on.
+    let line = existing.as_ref().and_then(|page| page.published);
+    let published = new.state == RevisionState::Published;
+    // A pending revision waits beside the line, whatever it does meanwhile;
+    // a published one must extend the line the author's edit was planned on.
+    if published && new.expected != Expected::at(line) {
+        return Err(StoreError::HeadMoved.into());
+    }
     let revision_id = tx.next_id("revision")?;
+    let created = existing.is_none();
     let mut page = match existing {
         Some(page) => page,
         None => Page {
@@ -226,10 +286,13 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         },
     };
     new.text.store(tx)?;
+    if new.join_author {
+        spaces::join_by_contributing(tx, new.space.as_str(), new.author, now)?;
+    }
     let revision = Revision {
         id: revision_id,
         page: page.id,
-        parent: new.expected_head(),
+        parent: line,
         author: new.author,
         created_at: now,
         summary: new.summary.clone(),
@@ -241,16 +304,21 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         reverted_to: new.reverted_to,
         base: new.base,
         slug: page.slug.clone(),
+        approvals: Vec::new(),
+        published_as: None,
     };
     page.head = revision_id;
-    if revision.state == RevisionState::Published {
+    if published {
         page.published = Some(revision_id);
         page.deleted = revision.deleted;
         page.updated_at = now;
         page.title = new.title.clone();
         links::replace_outgoing(tx, &page, &new.links)?;
+        spaces::count_accepted_edit(tx, &page.space, new.author)?;
+    } else {
+        reviews::enqueue(tx, &page.space, revision_id)?;
     }
-    if new.expected == Expected::Absent {
+    if created {
         links::locate(tx, &page)?;
     }
     put_revision(tx, &page, &revision)?;
@@ -265,17 +333,17 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         actor: Some(revision.author),
         summary: revision.summary.clone(),
         detail: serde_json::Value::Null,
+        target: Some(format!("page:{}", page.slug)),
+        subject: None,
     })?;
     tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }
 
-impl NewRevision {
-    fn expected_head(&self) -> Option<RevisionId> {
-        match self.expected {
-            Expected::Absent => None,
-            Expected::Head(head) => Some(head),
-        }
+impl Expected {
+    /// What a write expecting the line to end at `line` expects.
+    pub fn at(line: Option<RevisionId>) -> Expected {
+        line.map_or(Expected::Absent, Expected::Head)
     }
 }
 
@@ -289,7 +357,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     let from_key = page_key(space, request.from.as_str());
     let to_key = page_key(space, request.to.as_str());
     let mut page = match tx.get::<PageEntry>(TreeId::Pages, &from_key)? {
-        Some(PageEntry::Page(page)) if page.head == request.expected_head => page,
+        Some(PageEntry::Page(page)) if page.published == Some(request.expected_head) => page,
         _ => return Err(StoreError::HeadMoved.into()),
     };
     if let Some(PageEntry::Page(_)) = tx.get::<PageEntry>(TreeId::Pages, &to_key)? {
@@ -303,7 +371,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     let revision = Revision {
         id: tx.next_id("revision")?,
         page: page.id,
-        parent: Some(page.head),
+        parent: page.published,
         author: request.actor,
         created_at: now,
         summary: request.summary.clone(),
@@ -315,6 +383,8 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         reverted_to: None,
         base: None,
         slug: request.to.to_string(),
+        approvals: Vec::new(),
+        published_as: None,
     };
     page.slug = request.to.to_string();
     page.title = request.title.clone();
@@ -339,6 +409,8 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         actor: Some(request.actor),
         summary: revision.summary.clone(),
         detail: serde_json::json!({ "to": page.slug }),
+        target: Some(format!("page:{}", request.from)),
+        subject: None,
     })?;
     tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))

@@ -82,9 +82,10 @@ pub struct Page {
     pub space: String,
     pub slug: String,
     pub title: String,
-    /// The newest revision, whatever its state; edits are based on it.
+    /// The newest revision, whatever its state (pending ones included).
     pub head: RevisionId,
-    /// The newest published revision: what readers see.
+    /// The newest published revision: what readers see, and the line that
+    /// edits build on.
     #[serde(default)]
     pub published: Option<RevisionId>,
     /// True when the published revision is a deletion.
@@ -126,6 +127,13 @@ pub struct Revision {
     pub base: Option<RevisionId>,
     /// The page's slug when this revision was written.
     pub slug: String,
+    /// Who approved it while it was pending.
+    #[serde(default)]
+    pub approvals: Vec<UserId>,
+    /// For a pending revision published after the page moved on: the
+    /// revision that published it, merged onto the page as it had become.
+    #[serde(default)]
+    pub published_as: Option<RevisionId>,
 }
 
 /// One entry of the append-only event log, written in the same transaction
@@ -150,6 +158,19 @@ pub struct Event {
     /// Kind-specific detail (e.g. a move's destination).
     #[serde(default)]
     pub detail: serde_json::Value,
+    /// What a governance action acted on: `user:<name>`, `revision:<id>`,
+    /// `page:<slug>`, `space:<slug>`…
+    #[serde(default)]
+    pub target: Option<String>,
+    /// The member a governance action is about (notified of it).
+    #[serde(default)]
+    pub subject: Option<UserId>,
+}
+
+/// A request to join a space that admits members on approval.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub at: Timestamp,
 }
 
 /// Where a page lives now (its slug changes with moves, its id never).

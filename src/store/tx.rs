@@ -4,15 +4,16 @@
 //! only, never scan, and do nothing but reads and writes.
 
 use std::cell::Cell;
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{IVec, Transactional};
 
-use super::records::Event;
+use super::records::{Event, Revision};
 use super::{StoreError, Trees};
-use crate::model::{EventSeq, UserId};
+use crate::model::{EventKind, EventSeq, UserId};
 
 /// Every tree of the store. The discriminant indexes `Trees::trees`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,10 +50,23 @@ pub(crate) enum TreeId {
     LinksOut,
     /// target space ++ 0 ++ target slug ++ 0 ++ source page id → ().
     LinksIn,
+    /// space ++ 0 ++ user id → JoinRequest.
+    JoinRequests,
+    /// space ++ 0 ++ revision id → (): the review queue.
+    Pending,
+    /// space ++ 0 ++ event seq → (): each space's events (its changes and
+    /// its governance log).
+    SpaceEvents,
+    /// user id ++ space ++ 0 ++ page slug → (): what a user watches.
+    Watchlist,
+    /// space ++ 0 ++ page slug → Vec<UserId>: who watches a page.
+    Watchers,
+    /// user id ++ event seq → (): the events that concern a user.
+    Notifications,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 16] = [
+    pub(crate) const ALL: [TreeId; 22] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -69,6 +83,12 @@ impl TreeId {
         TreeId::PageIds,
         TreeId::LinksOut,
         TreeId::LinksIn,
+        TreeId::JoinRequests,
+        TreeId::Pending,
+        TreeId::SpaceEvents,
+        TreeId::Watchlist,
+        TreeId::Watchers,
+        TreeId::Notifications,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -89,6 +109,12 @@ impl TreeId {
             TreeId::PageIds => "page_ids",
             TreeId::LinksOut => "links_out",
             TreeId::LinksIn => "links_in",
+            TreeId::JoinRequests => "join_requests",
+            TreeId::Pending => "pending",
+            TreeId::SpaceEvents => "space_events",
+            TreeId::Watchlist => "watchlist",
+            TreeId::Watchers => "watchers",
+            TreeId::Notifications => "notifications",
         }
     }
 }
@@ -241,9 +267,48 @@ impl Tx<'_> {
     }
 
     /// Appends `event` to the log with the next sequence number.
+    /// Appends `event` to the log, indexes it under its space, and notifies
+    /// the users it concerns, all in this transaction.
     pub(crate) fn append_event(&self, mut event: Event) -> Result<EventSeq, Abort> {
         event.seq = self.next_id("event")?;
         self.put(TreeId::Events, &event.seq.to_be_bytes(), &event)?;
+        if let Some(space) = &event.space {
+            self.put_raw(
+                TreeId::SpaceEvents,
+                &joined_key(space, &event.seq.to_be_bytes()),
+                &[],
+            )?;
+        }
+        for user in self.concerned(&event)? {
+            self.put_raw(TreeId::Notifications, &pair_key(user, event.seq), &[])?;
+        }
         Ok(event.seq)
+    }
+
+    /// Who is notified of `event`: the watchers of a changed page, the
+    /// author of a reviewed revision, the member a governance action is
+    /// about; never the actor themselves.
+    fn concerned(&self, event: &Event) -> Result<BTreeSet<UserId>, Abort> {
+        let mut users = BTreeSet::new();
+        if event.kind.is_page_change()
+            && let (Some(space), Some(slug)) = (&event.space, &event.slug)
+        {
+            let watchers: Option<Vec<UserId>> =
+                self.get(TreeId::Watchers, &joined_key(space, slug.as_bytes()))?;
+            users.extend(watchers.unwrap_or_default());
+        }
+        if matches!(
+            event.kind,
+            EventKind::Publish | EventKind::ReviewApprove | EventKind::ReviewReject
+        ) && let Some(id) = event.revision
+            && let Some(revision) = self.get::<Revision>(TreeId::Revisions, &id.to_be_bytes())?
+        {
+            users.insert(revision.author);
+        }
+        users.extend(event.subject);
+        if let Some(actor) = event.actor {
+            users.remove(&actor);
+        }
+        Ok(users)
     }
 }

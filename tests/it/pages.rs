@@ -313,6 +313,7 @@ async fn recent_changes_filter_and_paginate() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
+    alice.appoint("main", "bob", "contributor").await;
     let a = alice.edit("main", "A", "a\n", None).await;
     let b = bob.edit("main", "B", "b\n", None).await;
     alice.edit("main", "A", "a2\n", Some(a)).await;

@@ -212,14 +212,26 @@ impl User<'_> {
             .expect("request")
     }
 
+    /// As a steward of `space`, sets `name`'s standing there (`contributor`,
+    /// `reviewer`…), asserting success.
+    pub async fn appoint(&self, space: &str, name: &str, standing: &str) {
+        let path = format!("/api/v1/spaces/{space}/members/{}", encode(name));
+        let response = self
+            .send(Method::PUT, &path, json!({ "standing": standing }))
+            .await;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::OK, "appoint {name} {standing}: {body}");
+    }
+
     /// PUTs a page, asserts success, and returns the new revision id.
     pub async fn edit(&self, space: &str, slug: &str, markdown: &str, base: Option<u64>) -> u64 {
         let response = self.put_page(space, slug, markdown, base).await;
         let status = response.status();
         let body: Value = response.json().await.unwrap();
         assert!(
-            status.is_success(),
-            "edit of {slug} failed: {status} {body}"
+            status == StatusCode::OK || status == StatusCode::CREATED,
+            "edit of {slug} was not published: {status} {body}"
         );
         body["revision"]["id"].as_u64().unwrap()
     }

@@ -2,7 +2,10 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod feeds;
+pub mod governance;
 pub mod links;
 pub mod ops;
 pub mod pages;
 pub mod search;
+pub mod spaces;

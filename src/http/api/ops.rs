@@ -1,13 +1,11 @@
-//! Operations: liveness, metrics, the OpenAPI document, the spaces list.
+//! Operations: liveness, metrics, the OpenAPI document.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 
-use crate::http::error::ApiError;
 use crate::http::openapi;
-use crate::service::{App, SpaceView};
+use crate::service::App;
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "Serving", body = String, content_type = "text/plain")))]
@@ -73,10 +71,4 @@ pub async fn openapi_json() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "application/json")],
         openapi::document_json(),
     )
-}
-
-#[utoipa::path(get, path = "/api/v1/spaces", tag = "spaces",
-    responses((status = 200, description = "Every space", body = Vec<SpaceView>)))]
-pub async fn list_spaces(State(app): State<App>) -> Result<Json<Vec<SpaceView>>, ApiError> {
-    Ok(Json(app.list_spaces()?))
 }

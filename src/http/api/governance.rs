@@ -1,0 +1,215 @@
+//! Governance: the review queue, mass rollbacks, the governance log, health
+//! figures, watchlists and notifications.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::pages::ListParams;
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
+use crate::model::RevisionId;
+use crate::service::{
+    App, HealthView, Listing, LogEntryView, NotificationView, ReviewDecision, ReviewItemView,
+    ReviewOutcomeView, RollbackRequest, RollbackView, WatchView,
+};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionBody {
+    Approve,
+    Reject,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    pub decision: DecisionBody,
+    /// Why; shown in the governance log and to the author.
+    pub comment: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollbackBody {
+    /// Username whose edits are undone.
+    pub user: String,
+    /// RFC 3339 time; edits at or after it are undone.
+    pub since: String,
+    /// List the pages and diffs without changing anything.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Why, for the governance log.
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/reviews", tag = "governance",
+    params(("space" = String, Path, description = "Space slug")),
+    responses(
+        (status = 200, description = "Pending revisions, oldest first", body = Vec<ReviewItemView>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`not_member`: members see the queue", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn review_queue(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath(space): ApiPath<String>,
+) -> Result<Json<Vec<ReviewItemView>>, ApiError> {
+    Ok(Json(app.review_queue(Some(&auth.actor), &space)?))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/reviews/{revision}", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), ("revision" = u64, Path, description = "The pending revision")),
+    request_body = ReviewBody,
+    responses(
+        (status = 200, description = "Recorded: still pending (more approvals needed), published or rejected", body = ReviewOutcomeView),
+        (status = 400, description = "`invalid_input` or `malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden` (standing below `edit.review_min`), `self_approval`, `conflict_of_interest` (a revert restoring your own work), `not_member`, `suspended`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such space or revision", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_pending`: already settled; `edit_conflict`: the page moved on and the revision no longer merges", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn review(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, revision)): ApiPath<(String, RevisionId)>,
+    ApiJson(body): ApiJson<ReviewBody>,
+) -> Result<Json<ReviewOutcomeView>, ApiError> {
+    let decision = match body.decision {
+        DecisionBody::Approve => ReviewDecision::Approve,
+        DecisionBody::Reject => ReviewDecision::Reject,
+    };
+    let outcome = app
+        .review(&auth.actor, &space, revision, decision, body.comment)
+        .await?;
+    Ok(Json(outcome))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/rollbacks", tag = "governance",
+    params(("space" = String, Path, description = "Space slug")),
+    request_body = RollbackBody,
+    responses(
+        (status = 200, description = "The pages rolled back (or that would be, for a dry run), and those left alone", body = RollbackView),
+        (status = 400, description = "`invalid_input` (a `since` that is not RFC 3339) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: stewards roll back", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such space or user", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn mass_rollback(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath(space): ApiPath<String>,
+    ApiJson(body): ApiJson<RollbackBody>,
+) -> Result<Json<RollbackView>, ApiError> {
+    let request = RollbackRequest {
+        user: body.user,
+        since: body.since,
+        dry_run: body.dry_run,
+        reason: body.reason,
+    };
+    Ok(Json(app.mass_rollback(&auth.actor, &space, request).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/log", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), ListParams),
+    responses(
+        (status = 200, description = "The governance log, newest first", body = Listing<LogEntryView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn governance_log(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Listing<LogEntryView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    Ok(Json(app.governance_log(
+        viewer,
+        &space,
+        params.cursor.as_deref(),
+        params.limit,
+    )?))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/health", tag = "governance",
+    params(("space" = String, Path, description = "Space slug")),
+    responses(
+        (status = 200, description = "Health figures", body = HealthView),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn health(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+) -> Result<Json<HealthView>, ApiError> {
+    Ok(Json(
+        app.space_health(auth.as_ref().map(|a| &a.actor), &space)?,
+    ))
+}
+
+#[utoipa::path(put, path = "/api/v1/watchlist/{space}/{slug}", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
+    responses(
+        (status = 204, description = "Watched"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn watch(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    app.watch(&auth.actor, &space, &slug, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/watchlist/{space}/{slug}", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
+    responses(
+        (status = 204, description = "No longer watched"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unwatch(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    app.watch(&auth.actor, &space, &slug, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/watchlist", tag = "governance",
+    responses(
+        (status = 200, description = "The pages the caller watches", body = Vec<WatchView>),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn watchlist(
+    State(app): State<App>,
+    Auth(auth): Auth,
+) -> Result<Json<Vec<WatchView>>, ApiError> {
+    Ok(Json(app.watchlist(&auth.actor)?))
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "governance",
+    params(ListParams),
+    responses(
+        (status = 200, description = "Changes to watched pages, review outcomes and governance actions concerning the caller, newest first", body = Listing<NotificationView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn notifications(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Listing<NotificationView>>, ApiError> {
+    Ok(Json(app.notifications(
+        &auth.actor,
+        params.cursor.as_deref(),
+        params.limit,
+    )?))
+}

@@ -1,0 +1,182 @@
+//! Spaces and their members: create, read, join, accept, appoint, explain.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, Auth, MaybeAuth};
+use crate::model::Standing;
+use crate::service::{App, JoinView, MemberDetailView, MemberView, SpaceDetailView, SpaceView};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSpaceBody {
+    /// The space's slug: lower-case letters, digits and `-`.
+    pub slug: String,
+    pub title: String,
+    /// The enclosing space, for a child space.
+    pub parent: Option<String>,
+    /// A charter, full or partial: a JSON merge patch over the parent's
+    /// resolved charter (see `schema/charter.schema.json`).
+    #[schema(value_type = Option<Object>)]
+    pub charter: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandingBody {
+    /// `newcomer`, `contributor` or `reviewer` (`steward` takes a proposal).
+    pub standing: Standing,
+    /// Why, for the governance log.
+    pub reason: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces", tag = "spaces",
+    responses((status = 200, description = "The spaces the caller may see", body = Vec<SpaceView>)))]
+pub async fn list_spaces(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+) -> Result<Json<Vec<SpaceView>>, ApiError> {
+    Ok(Json(app.list_spaces(auth.as_ref().map(|a| &a.actor))?))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces", tag = "spaces",
+    request_body = NewSpaceBody,
+    responses(
+        (status = 201, description = "Created; the caller is its steward", body = SpaceDetailView),
+        (status = 400, description = "`invalid_input` (naming the charter field), `locked_field` or `malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`needs_proposal`: a child space of a space whose charter says `subspaces: vote`, or by a non-steward; `forbidden`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such parent", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`space_exists`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_space(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiJson(body): ApiJson<NewSpaceBody>,
+) -> Result<(StatusCode, Json<SpaceDetailView>), ApiError> {
+    let space = app
+        .create_space(
+            &auth.actor,
+            &body.slug,
+            &body.title,
+            body.parent.as_deref(),
+            body.charter,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(space)))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug")),
+    responses(
+        (status = 200, description = "The space, with its charter resolved through its ancestors", body = SpaceDetailView),
+        (status = 404, description = "`not_found` (also for a members-only space, to outsiders)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_space(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+) -> Result<Json<SpaceDetailView>, ApiError> {
+    Ok(Json(
+        app.get_space(auth.as_ref().map(|a| &a.actor), &space)?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/members", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug")),
+    responses(
+        (status = 201, description = "Joined (open space) or already a member", body = JoinView),
+        (status = 202, description = "Request recorded; a reviewer or steward accepts it", body = JoinView),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`not_member`: the space admits by invitation only; `banned`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn join(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath(space): ApiPath<String>,
+) -> Result<(StatusCode, Json<JoinView>), ApiError> {
+    let joined = app.join_space(&auth.actor, &space).await?;
+    let status = if joined.requested {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(joined)))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/members", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug")),
+    responses(
+        (status = 200, description = "The members recorded in this space", body = Vec<MemberView>),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_members(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+) -> Result<Json<Vec<MemberView>>, ApiError> {
+    Ok(Json(
+        app.list_members(auth.as_ref().map(|a| &a.actor), &space)?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/members/{user}", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
+    responses(
+        (status = 200, description = "The member's standing, the rule behind it and what is missing for the next", body = MemberDetailView),
+        (status = 404, description = "`not_found`: no such space, user or membership", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn member(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath((space, user)): ApiPath<(String, String)>,
+) -> Result<Json<MemberDetailView>, ApiError> {
+    Ok(Json(app.member_detail(
+        auth.as_ref().map(|a| &a.actor),
+        &space,
+        &user,
+    )?))
+}
+
+#[utoipa::path(put, path = "/api/v1/spaces/{space}/members/{user}", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
+    request_body = StandingBody,
+    responses(
+        (status = 200, description = "Appointed (logged)", body = MemberView),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: stewards appoint; `needs_proposal`: `steward` takes a `role_change` proposal", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn appoint(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, user)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<StandingBody>,
+) -> Result<Json<MemberView>, ApiError> {
+    let member = app
+        .appoint(&auth.actor, &space, &user, body.standing, body.reason)
+        .await?;
+    Ok(Json(member))
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/members/{user}/accept", tag = "spaces",
+    params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
+    responses(
+        (status = 200, description = "Accepted as a newcomer", body = MemberView),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: reviewers and stewards accept", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such space, user or request", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn accept(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, user)): ApiPath<(String, String)>,
+) -> Result<Json<MemberView>, ApiError> {
+    Ok(Json(app.accept_member(&auth.actor, &space, &user).await?))
+}

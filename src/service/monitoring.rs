@@ -1,0 +1,243 @@
+//! Monitoring (Ostrom's principle 4): watchlists and notifications, each
+//! space's governance log, its health figures, and the feed of published
+//! changes.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::spaces::Sight;
+use super::{
+    Actor, App, ChangeView, ChangesQuery, HealthView, Listing, LogEntryView, NotificationView,
+    ServiceResult, WatchView, numeric_cursor, page_size,
+};
+use crate::model::{EventKind, RevisionState, Standing, Timestamp};
+use crate::store::Event;
+
+const DAY_MS: i64 = 86_400_000;
+/// Events looked at per request at most (see `changes`).
+const SCAN_BUDGET: usize = 10_000;
+/// Events a health computation reads at most: a busy space's figures come
+/// from its most recent activity.
+const HEALTH_BUDGET: usize = 200_000;
+/// Entries of the Atom feed.
+const FEED_ENTRIES: usize = 50;
+
+impl App {
+    /// Starts or stops watching a page of a space the actor may see. The
+    /// page need not exist yet.
+    pub async fn watch(
+        &self,
+        actor: &Actor,
+        space: &str,
+        slug: &str,
+        on: bool,
+    ) -> ServiceResult<()> {
+        let (place, slug) = self.page_address(Some(actor), space, slug)?;
+        self.store().watch(actor.id, place.slug, slug, on).await?;
+        Ok(())
+    }
+
+    pub fn watchlist(&self, actor: &Actor) -> ServiceResult<Vec<WatchView>> {
+        let sight = Sight::new(self, Some(actor));
+        Ok(self
+            .store()
+            .watchlist(actor.id)?
+            .into_iter()
+            .filter(|(space, _)| sight.of(space).is_some())
+            .map(|(space, slug)| WatchView { space, slug })
+            .collect())
+    }
+
+    /// The events that concern the actor, newest first: changes to watched
+    /// pages, outcomes of reviews of their work, governance actions about
+    /// them.
+    pub fn notifications(
+        &self,
+        actor: &Actor,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<NotificationView>> {
+        let limit = page_size(limit)?;
+        let before = numeric_cursor(cursor)?;
+        let sight = Sight::new(self, Some(actor));
+        let mut items = Vec::new();
+        let mut next_cursor = None;
+        for event in self.store().notifications(actor.id, before) {
+            let event = event?;
+            if items.len() == limit {
+                next_cursor = items.last().map(|n: &NotificationView| n.seq.to_string());
+                break;
+            }
+            if event
+                .space
+                .as_deref()
+                .is_some_and(|space| sight.of(space).is_none())
+            {
+                continue;
+            }
+            items.push(NotificationView {
+                seq: event.seq,
+                at: event.at,
+                kind: event.kind,
+                space: event.space.clone(),
+                slug: event.slug.clone(),
+                revision: event.revision,
+                actor: event.actor.map(|id| self.username(id)).transpose()?,
+                summary: event.summary.clone(),
+                target: event.target.clone(),
+            });
+        }
+        Ok(Listing { items, next_cursor })
+    }
+
+    /// A space's governance log, newest first: every governance action with
+    /// its actor, time, target and reason.
+    pub fn governance_log(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+        cursor: Option<&str>,
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<LogEntryView>> {
+        let place = self.place(viewer, space)?;
+        let limit = page_size(limit)?;
+        let before = numeric_cursor(cursor)?;
+        let mut items = Vec::new();
+        let mut next_cursor = None;
+        let mut last_seen = None;
+        for (scanned, event) in self.store().space_events(&place.slug, before).enumerate() {
+            let event = event?;
+            if scanned == SCAN_BUDGET || items.len() == limit {
+                next_cursor = last_seen.map(|seq: u64| seq.to_string());
+                break;
+            }
+            last_seen = Some(event.seq);
+            if let Some(entry) = self.log_entry(&event)? {
+                items.push(entry);
+            }
+        }
+        Ok(Listing { items, next_cursor })
+    }
+
+    fn log_entry(&self, event: &Event) -> ServiceResult<Option<LogEntryView>> {
+        let Some(action) = event.kind.governance_action() else {
+            return Ok(None);
+        };
+        Ok(Some(LogEntryView {
+            seq: event.seq,
+            at: event.at,
+            actor: event.actor.map(|id| self.username(id)).transpose()?,
+            action: action.to_owned(),
+            target: event.target.clone().unwrap_or_default(),
+            reason: event.summary.clone(),
+        }))
+    }
+
+    /// A space's health: its review backlog and speed, how many contribute,
+    /// how often edits are reverted, and whether newcomers stay.
+    pub fn space_health(&self, viewer: Option<&Actor>, space: &str) -> ServiceResult<HealthView> {
+        let place = self.place(viewer, space)?;
+        let now = Timestamp::now().millis();
+        let month_ago = now - 30 * DAY_MS;
+        let mut review_seconds = Vec::new();
+        let mut contributors = HashSet::new();
+        let mut changes = 0u64;
+        let mut reverts = 0u64;
+        for event in self
+            .store()
+            .space_events(&place.slug, None)
+            .take(HEALTH_BUDGET)
+        {
+            let event = event?;
+            if event.at.millis() < month_ago {
+                break;
+            }
+            match event.kind {
+                EventKind::Publish | EventKind::ReviewReject => {
+                    let pending = match event.kind {
+                        EventKind::Publish => event.detail.get("pending").and_then(|p| p.as_u64()),
+                        _ => event.revision,
+                    };
+                    if let Some(revision) = pending
+                        .map(|id| self.store().revision(id))
+                        .transpose()?
+                        .flatten()
+                    {
+                        review_seconds.push(
+                            (event.at.millis() - revision.created_at.millis()).max(0) as f64
+                                / 1000.0,
+                        );
+                    }
+                }
+                EventKind::Create | EventKind::Edit | EventKind::Delete | EventKind::Move => {
+                    changes += 1;
+                    contributors.extend(event.actor);
+                }
+                EventKind::Revert => {
+                    changes += 1;
+                    reverts += 1;
+                    contributors.extend(event.actor);
+                }
+                _ => {}
+            }
+        }
+        let newcomers: BTreeSet<u64> = self
+            .store()
+            .members(&place.slug)?
+            .into_iter()
+            .filter(|(_, m)| {
+                let joined = m.since.millis();
+                (now - 60 * DAY_MS..month_ago).contains(&joined) && m.standing != Standing::Steward
+            })
+            .map(|(user, _)| user)
+            .collect();
+        Ok(HealthView {
+            pending: self.store().pending(&place.slug)?.len() as u64,
+            median_review_seconds: median(&mut review_seconds),
+            active_contributors_30d: contributors.len() as u64,
+            revert_rate: (changes > 0).then(|| reverts as f64 / changes as f64),
+            newcomer_retention_30d: (!newcomers.is_empty()).then(|| {
+                newcomers
+                    .iter()
+                    .filter(|u| contributors.contains(u))
+                    .count() as f64
+                    / newcomers.len() as f64
+            }),
+        })
+    }
+
+    /// The newest published page changes the viewer may see (for the Atom
+    /// feed): creations, edits, reverts, deletions and moves whose revision
+    /// is published.
+    pub fn published_changes(
+        &self,
+        viewer: Option<&Actor>,
+        space: Option<&str>,
+    ) -> ServiceResult<Vec<ChangeView>> {
+        let query = ChangesQuery {
+            space: space.map(str::to_owned),
+            state: Some(RevisionState::Published),
+            limit: Some(FEED_ENTRIES),
+            ..ChangesQuery::default()
+        };
+        let mut listing = self.recent_changes(viewer, &query)?;
+        // A reviewed edit appears once, as the edit (its publication is the
+        // same change).
+        listing
+            .items
+            .retain(|change| change.kind != EventKind::Publish);
+        Ok(listing.items)
+    }
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    })
+}

@@ -1,0 +1,346 @@
+//! The review queue (Ostrom's principle 4, monitoring by accountable
+//! members): pending revisions per space, approving and rejecting them,
+//! publishing them (merged onto the page if it moved on meanwhile), and
+//! lazy consensus.
+
+use std::sync::Arc;
+
+use super::spaces::Place;
+use super::{Actor, App, ReviewItemView, ReviewOutcomeView, ServiceError, ServiceResult};
+use crate::diff::{Merge, MergeLabels, merge3};
+use crate::governance::{Action, Decision, Denial};
+use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp};
+use crate::render::Rendered;
+use crate::store::{
+    Link, PreparedText, Publication, Review, Revision, StoreError, Verdict, is_live,
+};
+
+const MAX_REVIEW_ATTEMPTS: usize = 64;
+
+/// A reviewer's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewDecision {
+    Approve,
+    Reject,
+}
+
+/// How a pending revision would be published now, with what publishing it
+/// takes care of afterwards.
+struct Plan {
+    publication: Publication,
+    slug: PageSlug,
+    was_live: bool,
+    rendered: Arc<Rendered>,
+    epoch: u64,
+}
+
+impl App {
+    /// A pending revision of `place`, or 404.
+    fn pending_revision(&self, place: &Place, id: RevisionId) -> ServiceResult<Revision> {
+        let not_found = || ServiceError::NotFound(format!("{} has no revision {id}", place.slug));
+        let revision = self.store().revision(id)?.ok_or_else(not_found)?;
+        let page = self
+            .store()
+            .page_by_id(revision.page)?
+            .ok_or_else(not_found)?;
+        if page.space != place.slug.as_str() {
+            return Err(not_found());
+        }
+        Ok(revision)
+    }
+
+    /// The text `revision` publishes when the page is where it is now: its
+    /// own if the page has not moved on since it was written, else a
+    /// three-way merge (or the conflict).
+    fn publication_text(
+        &self,
+        revision: &Revision,
+        line: Option<RevisionId>,
+    ) -> ServiceResult<Option<String>> {
+        if line == revision.parent {
+            return Ok(None);
+        }
+        let text_of = |id: Option<RevisionId>| -> ServiceResult<String> {
+            match id {
+                Some(id) => Ok(self.store().text(&self.load_revision(id)?)?),
+                None => Ok(String::new()),
+            }
+        };
+        let labels = MergeLabels {
+            base: &format!("revision {}", revision.parent.unwrap_or(0)),
+            head: &format!("revision {} (current)", line.unwrap_or(0)),
+            mine: &format!("revision {} (pending)", revision.id),
+        };
+        match merge3(
+            &text_of(revision.parent)?,
+            &text_of(line)?,
+            &self.store().text(revision)?,
+            &labels,
+        ) {
+            Merge::Clean(merged) => Ok(Some(merged)),
+            Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
+                base: revision.parent.unwrap_or(0),
+                head_revision: line.unwrap_or(0),
+                merged: Some(with_markers),
+            }),
+        }
+    }
+
+    async fn plan_publication(&self, place: &Place, revision: &Revision) -> ServiceResult<Plan> {
+        let page = self.store().page_by_id(revision.page)?.ok_or_else(|| {
+            ServiceError::Internal(format!("the page of revision {} is gone", revision.id))
+        })?;
+        let merged = self.publication_text(revision, page.published)?;
+        let text = match &merged {
+            Some(text) => text.clone(),
+            None => self.store().text(revision)?,
+        };
+        let slug = PageSlug::parse(&page.slug)?;
+        let (rendered, epoch) = self
+            .render_fresh(&place.slug, Arc::from(text.as_str()))
+            .await?;
+        let links: Vec<Link> = if revision.deleted {
+            Vec::new()
+        } else {
+            rendered
+                .links
+                .iter()
+                .map(|t| Link {
+                    space: t.space.to_string(),
+                    slug: t.slug.to_string(),
+                })
+                .collect()
+        };
+        Ok(Plan {
+            publication: Publication {
+                line: page.published,
+                merged: merged.as_deref().map(PreparedText::new),
+                title: rendered
+                    .front_matter
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| slug.title()),
+                links,
+            },
+            was_live: is_live(&crate::store::PageEntry::Page(page)),
+            slug,
+            rendered,
+            epoch,
+        })
+    }
+
+    /// The pending revisions of a space, for its members.
+    pub fn review_queue(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+    ) -> ServiceResult<Vec<ReviewItemView>> {
+        let place = self.place(viewer, space)?;
+        if !self.is_member(viewer, &place)? {
+            return Err(ServiceError::Denied(Denial::NotMember));
+        }
+        let mut items = Vec::new();
+        for revision in self.store().pending(&place.slug)? {
+            let line = self
+                .store()
+                .page_by_id(revision.page)?
+                .and_then(|p| p.published);
+            let conflicting = matches!(
+                self.publication_text(&revision, line),
+                Err(ServiceError::EditConflict { .. })
+            );
+            items.push(ReviewItemView {
+                revision: revision.id,
+                slug: revision.slug.clone(),
+                author: self.username(revision.author)?,
+                created_at: revision.created_at,
+                summary: revision.summary.clone(),
+                kind: revision.kind,
+                approvals: revision.approvals.len() as u32,
+                approvals_required: place.charter.edit.approvals_required,
+                conflicting,
+            });
+        }
+        Ok(items)
+    }
+
+    /// Approves or rejects a pending revision. One rejection rejects; enough
+    /// approvals publish it.
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        space: &str,
+        id: RevisionId,
+        decision: ReviewDecision,
+        comment: Option<String>,
+    ) -> ServiceResult<ReviewOutcomeView> {
+        let place = self.place(Some(actor), space)?;
+        let comment = comment.unwrap_or_default().trim().to_owned();
+        if comment.chars().count() > 1000 {
+            return Err(ServiceError::InvalidInput(
+                "comment is at most 1000 characters".to_owned(),
+            ));
+        }
+        let revision = self.pending_revision(&place, id)?;
+        if revision.state != RevisionState::Pending {
+            return Err(ServiceError::Conflict(
+                "not_pending",
+                format!("revision {id} is {:?}, not pending", revision.state).to_lowercase(),
+            ));
+        }
+        let restores_own_work = revision.kind == RevisionKind::Revert
+            && match revision.reverted_to {
+                Some(target) => self
+                    .store()
+                    .revision(target)?
+                    .is_some_and(|t| t.author == actor.id),
+                None => false,
+            };
+        let facts = self.actor_facts(actor, &place)?;
+        let action = Action::Review {
+            own_revision: revision.author == actor.id,
+            restores_own_work,
+        };
+        if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
+            return Err(ServiceError::Denied(denial));
+        }
+        let verdict = match decision {
+            ReviewDecision::Approve => Verdict::Approve,
+            ReviewDecision::Reject => Verdict::Reject,
+        };
+        self.settle(&place, id, Some(actor.id), verdict, comment)
+            .await
+    }
+
+    /// Records a verdict, publishing the revision when it settles it.
+    pub(super) async fn settle(
+        &self,
+        place: &Place,
+        id: RevisionId,
+        reviewer: Option<u64>,
+        verdict: Verdict,
+        comment: String,
+    ) -> ServiceResult<ReviewOutcomeView> {
+        let required = place.charter.edit.approvals_required;
+        let mut force_plan = false;
+        for _ in 0..MAX_REVIEW_ATTEMPTS {
+            let revision = self.pending_revision(place, id)?;
+            let approvals = revision.approvals.len()
+                + usize::from(reviewer.is_some_and(|r| !revision.approvals.contains(&r)));
+            let settles = verdict == Verdict::NoObjection
+                || (verdict == Verdict::Approve && approvals >= required as usize);
+            let plan = if verdict != Verdict::Reject && (settles || force_plan) {
+                Some(self.plan_publication(place, &revision).await?)
+            } else {
+                None
+            };
+            let review = Review {
+                space: place.slug.clone(),
+                revision: id,
+                reviewer,
+                verdict,
+                comment: comment.clone(),
+                approvals_required: required,
+                publication: plan.as_ref().map(|p| p.publication.clone()),
+            };
+            match self.store().review(review).await {
+                Ok(reviewed) => {
+                    let published = reviewed.published.as_ref().map(|(_, shown)| shown.id);
+                    if let (Some((_, shown)), Some(plan)) = (&reviewed.published, plan) {
+                        self.after_publication(
+                            place,
+                            &plan.slug,
+                            plan.was_live,
+                            shown,
+                            plan.rendered,
+                            plan.epoch,
+                        )
+                        .await?;
+                    }
+                    return Ok(ReviewOutcomeView {
+                        state: reviewed.revision.state,
+                        approvals: reviewed.revision.approvals.len() as u32,
+                        approvals_required: required,
+                        published_revision: published,
+                    });
+                }
+                Err(StoreError::HeadMoved) => continue,
+                Err(StoreError::NeedsPublication) => {
+                    force_plan = true;
+                    continue;
+                }
+                Err(StoreError::NotPending) => {
+                    return Err(ServiceError::Conflict(
+                        "not_pending",
+                        format!("revision {id} is no longer pending"),
+                    ));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(ServiceError::Busy)
+    }
+
+    /// Publishes the pending revisions nobody objected to within the time
+    /// their space's charter gives (lazy consensus). Conflicting ones wait
+    /// for a person. Returns how many were published.
+    pub async fn settle_lazy_consensus(&self) -> ServiceResult<usize> {
+        let mut published = 0;
+        let now = Timestamp::now();
+        for space in self.store().spaces()? {
+            let Ok(place) = self.place_for_system(&space.slug) else {
+                continue;
+            };
+            let Some(after) = place.charter.review.lazy_consensus_after else {
+                continue;
+            };
+            for revision in self.store().pending(&place.slug)? {
+                let due = revision.created_at.millis() + (after.seconds() as i64) * 1000;
+                if due > now.millis() {
+                    continue;
+                }
+                match self
+                    .settle(
+                        &place,
+                        revision.id,
+                        None,
+                        Verdict::NoObjection,
+                        String::new(),
+                    )
+                    .await
+                {
+                    Ok(_) => published += 1,
+                    Err(ServiceError::EditConflict { .. } | ServiceError::Conflict(..)) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+        Ok(published)
+    }
+
+    /// Promotes every newcomer whose promotion has become due (time passes
+    /// without any edit). Returns how many were promoted.
+    pub async fn promote_due_members(&self) -> ServiceResult<usize> {
+        let mut promoted = 0;
+        for space in self.store().spaces()? {
+            let Ok(place) = self.place_for_system(&space.slug) else {
+                continue;
+            };
+            for (user, member) in self.store().members(&place.slug)? {
+                if member.standing == Standing::Newcomer
+                    && self.promote_if_due(&place, user).await?
+                {
+                    promoted += 1;
+                }
+            }
+        }
+        Ok(promoted)
+    }
+
+    /// Housekeeping the clock drives: lazy consensus and promotions.
+    pub async fn governance_tick(&self) -> ServiceResult<()> {
+        self.settle_lazy_consensus().await?;
+        self.promote_due_members().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,606 @@
+//! Spaces and memberships (Ostrom's principle 1, clearly defined
+//! boundaries): creating spaces, joining, accepting, appointing, explaining
+//! standing; and the facts the governance engine decides on: charters
+//! resolved through ancestors, effective standing, who may see what.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde_json::Value;
+
+use super::{
+    Actor, App, JoinView, MemberDetailView, MemberView, NextStandingView, ServiceError,
+    ServiceResult, SpaceDetailView, SpaceView,
+};
+use crate::governance::charter::apply_patch;
+use crate::governance::{
+    Action, ActorFacts, Charter, Context, Decision, Denial, MemberFacts, Visibility, decide,
+    missing_for_next,
+};
+use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
+use crate::store::{Member, MembershipChange, NewSpace, Space, StoreError};
+
+/// How many of a user's recent edits per space are remembered (for rate
+/// limits; more than any sane limit an hour).
+const RECENT_EDITS_KEPT: usize = 1000;
+const DAY_MS: i64 = 86_400_000;
+
+/// A space as a request meets it: its record, its ancestors, its charter.
+#[derive(Debug, Clone)]
+pub(super) struct Place {
+    pub slug: SpaceSlug,
+    pub space: Space,
+    /// The space and its ancestors, outermost first.
+    pub chain: Vec<Space>,
+    pub charter: Arc<Charter>,
+}
+
+/// Per-process memory of the governance layer: resolved charters, and
+/// each user's recent edits per space (for rate limits).
+#[derive(Default)]
+pub(super) struct GovernanceCache {
+    charters: RwLock<HashMap<String, Arc<Charter>>>,
+    recent_edits: Mutex<HashMap<(String, UserId), VecDeque<Timestamp>>>,
+}
+
+impl GovernanceCache {
+    /// Forgets resolved charters (after a space or charter changes).
+    pub(super) fn charters_changed(&self) {
+        if let Ok(mut charters) = self.charters.write() {
+            charters.clear();
+        }
+    }
+
+    pub(super) fn note_edit(&self, space: &str, user: UserId, at: Timestamp) {
+        let Ok(mut recent) = self.recent_edits.lock() else {
+            return;
+        };
+        let edits = recent.entry((space.to_owned(), user)).or_default();
+        edits.push_back(at);
+        while edits.len() > RECENT_EDITS_KEPT
+            || edits
+                .front()
+                .is_some_and(|t| at.millis() - t.millis() > DAY_MS)
+        {
+            edits.pop_front();
+        }
+    }
+
+    fn recent_edits(&self, space: &str, user: UserId) -> Vec<Timestamp> {
+        self.recent_edits
+            .lock()
+            .ok()
+            .and_then(|recent| {
+                recent
+                    .get(&(space.to_owned(), user))
+                    .map(|e| e.iter().copied().collect())
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What one viewer may see, remembered for the length of a request that
+/// looks at many spaces (recent changes, backlinks, feeds).
+pub(super) struct Sight<'a> {
+    app: &'a App,
+    viewer: Option<&'a Actor>,
+    seen: std::cell::RefCell<HashMap<String, Option<bool>>>,
+}
+
+impl<'a> Sight<'a> {
+    pub(super) fn new(app: &'a App, viewer: Option<&'a Actor>) -> Self {
+        Sight {
+            app,
+            viewer,
+            seen: Default::default(),
+        }
+    }
+
+    /// `None` when `space` is hidden from the viewer; otherwise whether the
+    /// viewer is a member there (members see pending and rejected work).
+    pub(super) fn of(&self, space: &str) -> Option<bool> {
+        if let Some(known) = self.seen.borrow().get(space) {
+            return *known;
+        }
+        let sight = self.app.place(self.viewer, space).ok().map(|place| {
+            self.viewer
+                .and_then(|actor| self.app.membership(actor.id, &place.chain).ok().flatten())
+                .is_some()
+        });
+        self.seen.borrow_mut().insert(space.to_owned(), sight);
+        sight
+    }
+
+    /// Whether the viewer may see a revision in `state` of `space`.
+    pub(super) fn sees(&self, space: &str, state: Option<crate::model::RevisionState>) -> bool {
+        match self.of(space) {
+            None => false,
+            Some(member) => {
+                member || state.is_none_or(|s| s == crate::model::RevisionState::Published)
+            }
+        }
+    }
+}
+
+fn no_space(slug: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no space {slug:?}"))
+}
+
+fn name(standing: Standing) -> String {
+    format!("{standing:?}").to_lowercase()
+}
+
+impl App {
+    /// The resolved charter of each space of `chain` (outermost first).
+    fn charters(&self, chain: &[Space]) -> ServiceResult<Vec<Arc<Charter>>> {
+        let cache = &self.inner.governance.charters;
+        let mut resolved: Vec<Arc<Charter>> = Vec::with_capacity(chain.len());
+        for space in chain {
+            let cached = cache.read().ok().and_then(|c| c.get(&space.slug).cloned());
+            let charter = match cached {
+                Some(charter) => charter,
+                None => {
+                    let parent = resolved
+                        .last()
+                        .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
+                    let charter =
+                        Arc::new(apply_patch(&parent, &space.charter).map_err(|error| {
+                            ServiceError::Internal(format!(
+                                "the stored charter of {} is invalid: {error}",
+                                space.slug
+                            ))
+                        })?);
+                    if let Ok(mut cache) = cache.write() {
+                        cache.insert(space.slug.clone(), Arc::clone(&charter));
+                    }
+                    charter
+                }
+            };
+            resolved.push(charter);
+        }
+        Ok(resolved)
+    }
+
+    /// The membership that applies to `user` in the last space of `chain`:
+    /// their own there, else the nearest ancestor's.
+    pub(super) fn membership(
+        &self,
+        user: UserId,
+        chain: &[Space],
+    ) -> ServiceResult<Option<(String, Member)>> {
+        for space in chain.iter().rev() {
+            let slug = SpaceSlug::parse(&space.slug)?;
+            if let Some(member) = self.store().member(&slug, user)? {
+                return Ok(Some((space.slug.clone(), member)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn standing_in(
+        &self,
+        viewer: Option<&Actor>,
+        chain: &[Space],
+    ) -> ServiceResult<Option<Standing>> {
+        Ok(match viewer {
+            Some(actor) => self.membership(actor.id, chain)?.map(|(_, m)| m.standing),
+            None => None,
+        })
+    }
+
+    /// The space named `slug` as `viewer` meets it; 404 when it does not
+    /// exist or `viewer` may not see it (a members-only space, or one inside
+    /// a members-only space, for a non-member).
+    pub(super) fn place(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<Place> {
+        let (place, charters) = self.locate(slug)?;
+        for (depth, charter) in charters.iter().enumerate() {
+            if charter.visibility == Visibility::Members
+                && self.standing_in(viewer, &place.chain[..=depth])?.is_none()
+            {
+                return Err(no_space(slug));
+            }
+        }
+        Ok(place)
+    }
+
+    /// The space named `slug` for the system's own work (lazy consensus,
+    /// promotions): no viewer, so no visibility check.
+    pub(super) fn place_for_system(&self, slug: &str) -> ServiceResult<Place> {
+        Ok(self.locate(slug)?.0)
+    }
+
+    /// The space named `slug` with the resolved charter of each space of
+    /// its chain, outermost first.
+    fn locate(&self, slug: &str) -> ServiceResult<(Place, Vec<Arc<Charter>>)> {
+        let parsed = SpaceSlug::parse(slug).map_err(|_| no_space(slug))?;
+        let chain = self.store().space_chain(&parsed)?;
+        let Some(space) = chain.last().cloned() else {
+            return Err(no_space(slug));
+        };
+        let charters = self.charters(&chain)?;
+        let charter = charters
+            .last()
+            .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
+        let place = Place {
+            slug: parsed,
+            space,
+            chain,
+            charter,
+        };
+        Ok((place, charters))
+    }
+
+    /// The spaces only members may read (themselves, or inside one).
+    pub(super) fn members_only_spaces(&self) -> ServiceResult<std::collections::HashSet<String>> {
+        let mut hidden = std::collections::HashSet::new();
+        for space in self.store().spaces()? {
+            let chain = self.store().space_chain(&SpaceSlug::parse(&space.slug)?)?;
+            if self
+                .charters(&chain)?
+                .iter()
+                .any(|c| c.visibility == Visibility::Members)
+            {
+                hidden.insert(space.slug);
+            }
+        }
+        Ok(hidden)
+    }
+
+    /// Whether `viewer` may see the space `slug` (for filtering lists).
+    pub(super) fn can_see(&self, viewer: Option<&Actor>, slug: &str) -> bool {
+        self.place(viewer, slug).is_ok()
+    }
+
+    /// What the engine needs to know of `actor` in `place`.
+    pub(super) fn actor_facts(&self, actor: &Actor, place: &Place) -> ServiceResult<ActorFacts> {
+        Ok(ActorFacts {
+            standing: self
+                .membership(actor.id, &place.chain)?
+                .map(|(_, m)| m.standing),
+            is_admin: actor.is_admin,
+            sanctions: Vec::new(),
+            recent_edits: self
+                .inner
+                .governance
+                .recent_edits(place.slug.as_str(), actor.id),
+        })
+    }
+
+    pub(super) fn decide(
+        &self,
+        facts: &ActorFacts,
+        place: &Place,
+        action: &Action<'_>,
+    ) -> Decision {
+        let context = Context {
+            now: Timestamp::now(),
+            charter: &place.charter,
+            actor: facts,
+        };
+        decide(&context, action)
+    }
+
+    fn space_view(space: &Space) -> SpaceView {
+        SpaceView {
+            slug: space.slug.clone(),
+            title: space.title.clone(),
+            parent: space.parent.clone(),
+        }
+    }
+
+    /// Every space `viewer` may see.
+    pub fn list_spaces(&self, viewer: Option<&Actor>) -> ServiceResult<Vec<SpaceView>> {
+        Ok(self
+            .store()
+            .spaces()?
+            .iter()
+            .filter(|space| self.can_see(viewer, &space.slug))
+            .map(Self::space_view)
+            .collect())
+    }
+
+    pub fn get_space(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<SpaceDetailView> {
+        let place = self.place(viewer, slug)?;
+        Ok(SpaceDetailView {
+            slug: place.space.slug.clone(),
+            title: place.space.title.clone(),
+            parent: place.space.parent.clone(),
+            charter: serde_json::to_value(&*place.charter).unwrap_or_default(),
+            created_at: place.space.created_at,
+        })
+    }
+
+    /// Creates a space; its creator becomes its steward. A top-level space
+    /// takes an account (per the instance setting); a child space takes a
+    /// steward of the parent when the parent's charter says `"subspaces":
+    /// "stewards"`, otherwise a proposal.
+    pub async fn create_space(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        title: &str,
+        parent: Option<&str>,
+        charter: Option<Value>,
+    ) -> ServiceResult<SpaceDetailView> {
+        let slug = SpaceSlug::parse(slug)?;
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
+            return Err(ServiceError::InvalidInput(
+                "title is 1 to 200 characters".to_owned(),
+            ));
+        }
+        let patch = charter.unwrap_or_else(|| Value::Object(Default::default()));
+        let (parent_charter, parent_slug) = match parent {
+            None => {
+                if !self.config().governance.anyone_creates_spaces && !actor.is_admin {
+                    return Err(ServiceError::Forbidden(
+                        "on this instance, only administrators create top-level spaces".to_owned(),
+                    ));
+                }
+                (Arc::new(Charter::default()), None)
+            }
+            Some(parent) => {
+                let place = self.place(Some(actor), parent)?;
+                let standing = self
+                    .membership(actor.id, &place.chain)?
+                    .map(|(_, m)| m.standing);
+                let allowed = place.charter.subspaces
+                    == crate::governance::charter::Subspaces::Stewards
+                    && standing == Some(Standing::Steward);
+                if !allowed {
+                    return Err(ServiceError::Denied(Denial::NeedsProposal));
+                }
+                (place.charter, Some(place.slug))
+            }
+        };
+        let resolved = apply_patch(&parent_charter, &patch)?;
+        let new = NewSpace {
+            slug: slug.clone(),
+            title: title.to_owned(),
+            parent: parent_slug,
+            charter: patch,
+            creator: actor.id,
+            reason: String::new(),
+        };
+        let space = match self.store().create_space(new).await {
+            Ok(space) => space,
+            Err(StoreError::SpaceExists) => {
+                return Err(ServiceError::Conflict(
+                    "space_exists",
+                    format!("a space {slug} exists"),
+                ));
+            }
+            Err(StoreError::NotFound) => return Err(no_space(parent.unwrap_or_default())),
+            Err(error) => return Err(error.into()),
+        };
+        self.inner.governance.charters_changed();
+        Ok(SpaceDetailView {
+            slug: space.slug,
+            title: space.title,
+            parent: space.parent,
+            charter: serde_json::to_value(&resolved).unwrap_or_default(),
+            created_at: space.created_at,
+        })
+    }
+
+    /// Joins a space: at once in an open space, by request where members
+    /// are accepted on approval, not at all where they are invited.
+    pub async fn join_space(&self, actor: &Actor, slug: &str) -> ServiceResult<JoinView> {
+        let place = self.place(Some(actor), slug)?;
+        let facts = self.actor_facts(actor, &place)?;
+        if let Some(member) = self.store().member(&place.slug, actor.id)? {
+            return Ok(JoinView {
+                standing: Some(member.standing),
+                requested: false,
+            });
+        }
+        match self.decide(&facts, &place, &Action::Join) {
+            Decision::Deny(denial) => Err(ServiceError::Denied(denial)),
+            Decision::Queue(_) => {
+                self.store()
+                    .request_join(place.slug.clone(), actor.id, actor.username.clone())
+                    .await?;
+                Ok(JoinView {
+                    standing: None,
+                    requested: true,
+                })
+            }
+            Decision::Allow => {
+                let change = MembershipChange {
+                    space: place.slug.clone(),
+                    user: actor.id,
+                    username: actor.username.clone(),
+                    standing: Some(Standing::Newcomer),
+                    actor: Some(actor.id),
+                    action: EventKind::Join,
+                    reason: String::new(),
+                };
+                self.store().change_membership(change).await?;
+                Ok(JoinView {
+                    standing: Some(Standing::Newcomer),
+                    requested: false,
+                })
+            }
+        }
+    }
+
+    pub(super) fn user_named(&self, name: &str) -> ServiceResult<crate::store::User> {
+        let not_found = || ServiceError::NotFound(format!("no user {name:?}"));
+        let username = Username::parse(name).map_err(|_| not_found())?;
+        self.store().user_by_name(&username)?.ok_or_else(not_found)
+    }
+
+    /// A reviewer or steward accepts a request to join.
+    pub async fn accept_member(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        user: &str,
+    ) -> ServiceResult<MemberView> {
+        let place = self.place(Some(actor), slug)?;
+        let facts = self.actor_facts(actor, &place)?;
+        if facts.standing < Some(Standing::Reviewer) {
+            return Err(ServiceError::Denied(Denial::Forbidden {
+                required: Standing::Reviewer,
+            }));
+        }
+        let user = self.user_named(user)?;
+        if self.store().join_request(&place.slug, user.id)?.is_none() {
+            return Err(ServiceError::NotFound(format!(
+                "{} has not asked to join",
+                user.username
+            )));
+        }
+        let change = MembershipChange {
+            space: place.slug.clone(),
+            user: user.id,
+            username: user.username.clone(),
+            standing: Some(Standing::Newcomer),
+            actor: Some(actor.id),
+            action: EventKind::JoinAccept,
+            reason: String::new(),
+        };
+        let member = self
+            .store()
+            .change_membership(change)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal("an accepted member has no membership".to_owned())
+            })?;
+        Ok(MemberView {
+            user: user.username,
+            standing: member.standing,
+            since: member.since,
+        })
+    }
+
+    /// A steward sets a member's standing, up to reviewer.
+    pub async fn appoint(
+        &self,
+        actor: &Actor,
+        slug: &str,
+        user: &str,
+        standing: Standing,
+        reason: Option<String>,
+    ) -> ServiceResult<MemberView> {
+        let place = self.place(Some(actor), slug)?;
+        let facts = self.actor_facts(actor, &place)?;
+        if let Decision::Deny(denial) =
+            self.decide(&facts, &place, &Action::Appoint { to: standing })
+        {
+            return Err(ServiceError::Denied(denial));
+        }
+        let user = self.user_named(user)?;
+        let change = MembershipChange {
+            space: place.slug.clone(),
+            user: user.id,
+            username: user.username.clone(),
+            standing: Some(standing),
+            actor: Some(actor.id),
+            action: EventKind::StandingChange,
+            reason: reason.unwrap_or_else(|| format!("appointed {}", name(standing))),
+        };
+        let member = self
+            .store()
+            .change_membership(change)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::Internal("an appointed member has no membership".to_owned())
+            })?;
+        Ok(MemberView {
+            user: user.username,
+            standing: member.standing,
+            since: member.since,
+        })
+    }
+
+    /// The members of a space with a standing recorded there.
+    pub fn list_members(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+    ) -> ServiceResult<Vec<MemberView>> {
+        let place = self.place(viewer, slug)?;
+        self.store()
+            .members(&place.slug)?
+            .into_iter()
+            .map(|(user, member)| {
+                Ok(MemberView {
+                    user: self.username(user)?,
+                    standing: member.standing,
+                    since: member.since,
+                })
+            })
+            .collect()
+    }
+
+    /// A member's standing, the rule that gave it, and what is missing for
+    /// the next.
+    pub fn member_detail(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+        user: &str,
+    ) -> ServiceResult<MemberDetailView> {
+        let place = self.place(viewer, slug)?;
+        let user = self.user_named(user)?;
+        let Some((recorded_in, member)) = self.membership(user.id, &place.chain)? else {
+            return Err(ServiceError::NotFound(format!(
+                "{} is not a member of {}",
+                user.username, place.slug
+            )));
+        };
+        let facts = MemberFacts {
+            standing: member.standing,
+            since: member.since,
+            accepted_edits: member.accepted_edits,
+            sanctioned: false,
+        };
+        let next = missing_for_next(&place.charter, &facts, Timestamp::now()).map(
+            |(standing, missing)| NextStandingView {
+                standing,
+                explanation: missing.iter().map(|m| m.describe()).collect(),
+                missing,
+            },
+        );
+        Ok(MemberDetailView {
+            user: user.username,
+            standing: member.standing,
+            since: member.since,
+            accepted_edits: member.accepted_edits,
+            rule: crate::governance::standing::rule_for(member.standing).to_owned(),
+            inherited_from: (recorded_in != place.space.slug).then_some(recorded_in),
+            next,
+        })
+    }
+
+    /// Promotes the author if the charter's rule is now met.
+    pub(super) async fn promote_if_due(&self, place: &Place, user: UserId) -> ServiceResult<bool> {
+        let Some(member) = self.store().member(&place.slug, user)? else {
+            return Ok(false);
+        };
+        let facts = MemberFacts {
+            standing: member.standing,
+            since: member.since,
+            accepted_edits: member.accepted_edits,
+            sanctioned: false,
+        };
+        if !crate::governance::promotion_due(&place.charter, &facts, Timestamp::now()) {
+            return Ok(false);
+        }
+        let change = MembershipChange {
+            space: place.slug.clone(),
+            user,
+            username: self.username(user)?,
+            standing: Some(Standing::Contributor),
+            actor: None,
+            action: EventKind::Promotion,
+            reason: format!(
+                "{} accepted edits, member since {}",
+                member.accepted_edits, member.since
+            ),
+        };
+        self.store().change_membership(change).await?;
+        Ok(true)
+    }
+}

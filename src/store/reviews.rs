@@ -1,0 +1,258 @@
+//! The review queue: pending revisions per space, the reviews they get, and
+//! their publication (as written, or merged onto a page that moved on) or
+//! rejection, each logged in the same transaction.
+
+use super::links;
+use super::records::{Event, Link, Page, PageEntry, PageLocation, Revision};
+use super::spaces::{self, entry};
+use super::text::PreparedText;
+use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
+use super::{Store, StoreError};
+use crate::model::{
+    EventKind, PageId, RevisionId, RevisionKind, RevisionState, SpaceSlug, Timestamp, UserId,
+};
+
+fn pending_key(space: &str, revision: RevisionId) -> Vec<u8> {
+    joined_key(space, &revision.to_be_bytes())
+}
+
+pub(super) fn enqueue(tx: &Tx<'_>, space: &str, revision: RevisionId) -> Result<(), Abort> {
+    tx.put_raw(TreeId::Pending, &pending_key(space, revision), &[])
+}
+
+/// How a pending revision becomes the page's text when it is published.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    /// The published revision the plan was made against.
+    pub line: Option<RevisionId>,
+    /// When the page moved on since the revision was written: its text
+    /// merged onto the page as it is, published as a new revision.
+    pub merged: Option<PreparedText>,
+    /// The page's title and links once published.
+    pub title: String,
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    Reject,
+    /// Lazy consensus: nobody objected in time.
+    NoObjection,
+}
+
+/// A review of a pending revision.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub space: SpaceSlug,
+    pub revision: RevisionId,
+    /// `None` for lazy consensus.
+    pub reviewer: Option<UserId>,
+    pub verdict: Verdict,
+    pub comment: String,
+    pub approvals_required: u32,
+    /// Needed when this review publishes the revision.
+    pub publication: Option<Publication>,
+}
+
+/// What a review led to.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub revision: Revision,
+    /// When the review published it: the page and the revision now shown.
+    pub published: Option<(Page, Revision)>,
+}
+
+impl Store {
+    /// The pending revisions of `space`, oldest first.
+    pub fn pending(&self, space: &SpaceSlug) -> Result<Vec<Revision>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        let mut pending = Vec::new();
+        for key in self
+            .trees()
+            .tree(TreeId::Pending)
+            .scan_prefix(&prefix)
+            .keys()
+        {
+            let id = tx::seq_from_key(&key?[prefix.len()..]);
+            if let Some(revision) = self.revision(id)? {
+                pending.push(revision);
+            }
+        }
+        Ok(pending)
+    }
+
+    /// Records a review; publishes or rejects the revision when it settles it.
+    pub async fn review(&self, review: Review) -> Result<Reviewed, StoreError> {
+        let now = Timestamp::now();
+        let weight = review
+            .publication
+            .as_ref()
+            .and_then(|p| p.merged.as_ref())
+            .map_or(0, PreparedText::stored_bytes);
+        self.write(weight, move |tx| apply_review(tx, &review, now))
+            .await
+    }
+}
+
+fn load_revision(tx: &Tx<'_>, id: RevisionId) -> Result<Revision, Abort> {
+    tx.get::<Revision>(TreeId::Revisions, &id.to_be_bytes())?
+        .ok_or_else(|| StoreError::NotFound.into())
+}
+
+fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abort> {
+    let location: PageLocation = tx
+        .get(TreeId::PageIds, &id.to_be_bytes())?
+        .ok_or(StoreError::NotFound)?;
+    let key = joined_key(&location.space, location.slug.as_bytes());
+    match tx.get::<PageEntry>(TreeId::Pages, &key)? {
+        Some(PageEntry::Page(page)) => Ok((key, page)),
+        _ => Err(StoreError::NotFound.into()),
+    }
+}
+
+fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed, Abort> {
+    let mut revision = load_revision(tx, review.revision)?;
+    if revision.state != RevisionState::Pending {
+        return Err(StoreError::NotPending.into());
+    }
+    let space = review.space.as_str();
+    let target = format!("revision:{}", revision.id);
+    match review.verdict {
+        Verdict::Reject => {
+            revision.state = RevisionState::Rejected;
+            tx.remove(TreeId::Pending, &pending_key(space, revision.id))?;
+            tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &revision)?;
+            tx.append_event(Event {
+                revision: Some(revision.id),
+                ..entry(
+                    space,
+                    EventKind::ReviewReject,
+                    review.reviewer,
+                    target,
+                    &review.comment,
+                    now,
+                )
+            })?;
+            Ok(Reviewed {
+                revision,
+                published: None,
+            })
+        }
+        Verdict::Approve | Verdict::NoObjection => {
+            if let Some(reviewer) = review.reviewer
+                && !revision.approvals.contains(&reviewer)
+            {
+                revision.approvals.push(reviewer);
+            }
+            let settled = review.verdict == Verdict::NoObjection
+                || revision.approvals.len() >= review.approvals_required as usize;
+            if review.verdict == Verdict::Approve {
+                tx.append_event(Event {
+                    revision: Some(revision.id),
+                    ..entry(
+                        space,
+                        EventKind::ReviewApprove,
+                        review.reviewer,
+                        target.clone(),
+                        &review.comment,
+                        now,
+                    )
+                })?;
+            }
+            if !settled {
+                tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &revision)?;
+                return Ok(Reviewed {
+                    revision,
+                    published: None,
+                });
+            }
+            let publication = review
+                .publication
+                .as_ref()
+                .ok_or(StoreError::NeedsPublication)?;
+            let published = publish(tx, space, &mut revision, publication, review.reviewer, now)?;
+            Ok(Reviewed {
+                revision,
+                published: Some(published),
+            })
+        }
+    }
+}
+
+/// Puts a pending revision (or its merge onto the moved page) on the
+/// published line.
+fn publish(
+    tx: &Tx<'_>,
+    space: &str,
+    revision: &mut Revision,
+    publication: &Publication,
+    reviewer: Option<UserId>,
+    now: Timestamp,
+) -> Result<(Page, Revision), Abort> {
+    let (key, mut page) = load_page(tx, revision.page)?;
+    if page.published != publication.line {
+        return Err(StoreError::HeadMoved.into());
+    }
+    let shown = match &publication.merged {
+        None => {
+            revision.state = RevisionState::Published;
+            revision.clone()
+        }
+        Some(text) => {
+            text.store(tx)?;
+            let merged = Revision {
+                id: tx.next_id("revision")?,
+                page: page.id,
+                parent: page.published,
+                author: revision.author,
+                created_at: now,
+                summary: revision.summary.clone(),
+                state: RevisionState::Published,
+                kind: RevisionKind::Edit,
+                bytes: text.len(),
+                text: text.hash_hex(),
+                deleted: revision.deleted,
+                reverted_to: revision.reverted_to,
+                base: Some(revision.id),
+                slug: page.slug.clone(),
+                approvals: revision.approvals.clone(),
+                published_as: None,
+            };
+            revision.state = RevisionState::Published;
+            revision.published_as = Some(merged.id);
+            tx.put(TreeId::Revisions, &merged.id.to_be_bytes(), &merged)?;
+            tx.put_raw(TreeId::PageRevisions, &pair_key(page.id, merged.id), &[])?;
+            page.head = page.head.max(merged.id);
+            merged
+        }
+    };
+    tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &*revision)?;
+    tx.remove(TreeId::Pending, &pending_key(space, revision.id))?;
+    page.published = Some(shown.id);
+    page.deleted = shown.deleted;
+    page.updated_at = now;
+    page.title = publication.title.clone();
+    links::replace_outgoing(tx, &page, &publication.links)?;
+    spaces::count_accepted_edit(tx, space, revision.author)?;
+    page.seq = tx.append_event(Event {
+        seq: 0,
+        at: now,
+        kind: EventKind::Publish,
+        space: Some(space.to_owned()),
+        slug: Some(page.slug.clone()),
+        page: Some(page.id),
+        revision: Some(shown.id),
+        actor: reviewer,
+        summary: if reviewer.is_some() {
+            "approved".to_owned()
+        } else {
+            "no objection in time (lazy consensus)".to_owned()
+        },
+        detail: serde_json::json!({ "pending": revision.id }),
+        target: Some(format!("revision:{}", revision.id)),
+        subject: None,
+    })?;
+    tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
+    Ok((page, shown))
+}

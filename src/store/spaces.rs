@@ -1,0 +1,287 @@
+//! Spaces and their members: creating a space (its creator is steward),
+//! memberships and their standing, join requests. Each change is logged in
+//! the space's governance log (the event log) in the same transaction.
+
+use serde_json::Value;
+
+use super::records::{Event, JoinRequest, Member, Space};
+use super::tx::{Abort, TreeId, Tx, joined_key, user_key};
+use super::{Store, StoreError};
+use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId};
+
+/// A space about to be created.
+#[derive(Debug, Clone)]
+pub struct NewSpace {
+    pub slug: SpaceSlug,
+    pub title: String,
+    pub parent: Option<SpaceSlug>,
+    /// A JSON merge patch over the parent's charter (already validated).
+    pub charter: Value,
+    pub creator: UserId,
+    pub reason: String,
+}
+
+/// A change of membership, logged as `action`.
+#[derive(Debug, Clone)]
+pub struct MembershipChange {
+    pub space: SpaceSlug,
+    pub user: UserId,
+    /// The user's name, for the log's target.
+    pub username: String,
+    /// The new standing; `None` ends the membership.
+    pub standing: Option<Standing>,
+    pub actor: Option<UserId>,
+    pub action: EventKind,
+    pub reason: String,
+}
+
+/// A governance event of `space`, for its log.
+pub(super) fn entry(
+    space: &str,
+    kind: EventKind,
+    actor: Option<UserId>,
+    target: String,
+    reason: &str,
+    at: Timestamp,
+) -> Event {
+    Event {
+        seq: 0,
+        at,
+        kind,
+        space: Some(space.to_owned()),
+        slug: None,
+        page: None,
+        revision: None,
+        actor,
+        summary: reason.to_owned(),
+        detail: Value::Null,
+        target: Some(target),
+        subject: None,
+    }
+}
+
+fn member_key(space: &str, user: UserId) -> Vec<u8> {
+    joined_key(space, &user_key(user))
+}
+
+fn index_key(space: &str, user: UserId) -> Vec<u8> {
+    let mut key = user_key(user).to_vec();
+    key.extend_from_slice(space.as_bytes());
+    key
+}
+
+/// Makes `user` a member of `space` with `standing`, keeping when they
+/// joined and what they did if they were one already.
+pub(super) fn put_member(
+    tx: &Tx<'_>,
+    space: &str,
+    user: UserId,
+    standing: Standing,
+    now: Timestamp,
+) -> Result<Member, Abort> {
+    let key = member_key(space, user);
+    let member = match tx.get::<Member>(TreeId::Members, &key)? {
+        Some(existing) => Member {
+            standing,
+            ..existing
+        },
+        None => Member {
+            standing,
+            since: now,
+            accepted_edits: 0,
+        },
+    };
+    tx.put(TreeId::Members, &key, &member)?;
+    tx.put_raw(TreeId::UserSpaces, &index_key(space, user), &[])?;
+    Ok(member)
+}
+
+fn remove_member(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
+    tx.remove(TreeId::Members, &member_key(space, user))?;
+    tx.remove(TreeId::UserSpaces, &index_key(space, user))
+}
+
+/// Makes `user` a newcomer of the open `space` they are contributing to,
+/// unless they are a member already.
+pub(super) fn join_by_contributing(
+    tx: &Tx<'_>,
+    space: &str,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(), Abort> {
+    if tx
+        .get_raw(TreeId::Members, &member_key(space, user))?
+        .is_some()
+    {
+        return Ok(());
+    }
+    put_member(tx, space, user, Standing::Newcomer, now)?;
+    let username = tx
+        .get::<super::records::User>(TreeId::Users, &user_key(user))?
+        .map_or_else(|| format!("#{user}"), |u| u.username);
+    let target = format!("user:{username}");
+    tx.append_event(entry(
+        space,
+        EventKind::Join,
+        Some(user),
+        target,
+        "first contribution",
+        now,
+    ))?;
+    Ok(())
+}
+
+/// Counts one more published edit of `user` in `space`, if a member there.
+pub(super) fn count_accepted_edit(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
+    let key = member_key(space, user);
+    if let Some(mut member) = tx.get::<Member>(TreeId::Members, &key)? {
+        member.accepted_edits += 1;
+        tx.put(TreeId::Members, &key, &member)?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_space(&self, new: NewSpace) -> Result<Space, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let key = new.slug.as_str().as_bytes();
+            if tx.get_raw(TreeId::Spaces, key)?.is_some() {
+                return Err(StoreError::SpaceExists.into());
+            }
+            if let Some(parent) = &new.parent
+                && tx
+                    .get_raw(TreeId::Spaces, parent.as_str().as_bytes())?
+                    .is_none()
+            {
+                return Err(StoreError::NotFound.into());
+            }
+            let space = Space {
+                slug: new.slug.to_string(),
+                title: new.title.clone(),
+                parent: new.parent.as_ref().map(ToString::to_string),
+                charter: new.charter.clone(),
+                created_at: now,
+                created_by: Some(new.creator),
+            };
+            tx.put(TreeId::Spaces, key, &space)?;
+            put_member(tx, &space.slug, new.creator, Standing::Steward, now)?;
+            let target = format!("space:{}", space.slug);
+            tx.append_event(entry(
+                &space.slug,
+                EventKind::SpaceCreate,
+                Some(new.creator),
+                target,
+                &new.reason,
+                now,
+            ))?;
+            Ok(space)
+        })
+        .await
+    }
+
+    /// The space and its ancestors, outermost first.
+    pub fn space_chain(&self, slug: &SpaceSlug) -> Result<Vec<Space>, StoreError> {
+        let mut chain = Vec::new();
+        let mut next = Some(slug.to_string());
+        while let Some(current) = next {
+            // A parent cycle cannot be written, but never loop on bad data.
+            if chain.len() > 64 || chain.iter().any(|s: &Space| s.slug == current) {
+                return Err(StoreError::Corrupt {
+                    tree: TreeId::Spaces.name(),
+                    detail: format!("the parents of {slug} loop"),
+                });
+            }
+            let Some(space) = self.get::<Space>(TreeId::Spaces, current.as_bytes())? else {
+                break;
+            };
+            next = space.parent.clone();
+            chain.push(space);
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+
+    /// Every member of `space` with a standing recorded there.
+    pub fn members(&self, space: &SpaceSlug) -> Result<Vec<(UserId, Member)>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        self.trees()
+            .tree(TreeId::Members)
+            .scan_prefix(&prefix)
+            .map(|item| {
+                let (key, value) = item?;
+                let user = super::tx::seq_from_key(&key[prefix.len()..]);
+                Ok((user, super::tx::decode(TreeId::Members, &value)?))
+            })
+            .collect()
+    }
+
+    /// Sets (or ends) a membership and logs it.
+    pub async fn change_membership(
+        &self,
+        change: MembershipChange,
+    ) -> Result<Option<Member>, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let space = change.space.as_str();
+            let member = match change.standing {
+                Some(standing) => Some(put_member(tx, space, change.user, standing, now)?),
+                None => {
+                    remove_member(tx, space, change.user)?;
+                    None
+                }
+            };
+            tx.remove(TreeId::JoinRequests, &member_key(space, change.user))?;
+            let target = format!("user:{}", change.username);
+            tx.append_event(Event {
+                subject: Some(change.user),
+                ..entry(
+                    space,
+                    change.action,
+                    change.actor,
+                    target,
+                    &change.reason,
+                    now,
+                )
+            })?;
+            Ok(member)
+        })
+        .await
+    }
+
+    /// Records a request to join `space` (idempotent) and logs it.
+    pub async fn request_join(
+        &self,
+        space: SpaceSlug,
+        user: UserId,
+        username: String,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let key = member_key(space.as_str(), user);
+            if tx.get_raw(TreeId::JoinRequests, &key)?.is_some() {
+                return Ok(());
+            }
+            tx.put(TreeId::JoinRequests, &key, &JoinRequest { at: now })?;
+            let target = format!("user:{username}");
+            tx.append_event(entry(
+                space.as_str(),
+                EventKind::JoinRequest,
+                Some(user),
+                target,
+                "",
+                now,
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub fn join_request(
+        &self,
+        space: &SpaceSlug,
+        user: UserId,
+    ) -> Result<Option<JoinRequest>, StoreError> {
+        self.get(TreeId::JoinRequests, &member_key(space.as_str(), user))
+    }
+}
