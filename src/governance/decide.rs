@@ -310,6 +310,11 @@ fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: b
     if actor.under(SanctionKind::Suspension) {
         return Decision::Deny(Denial::Suspended);
     }
+    // Checked before standing: whoever asks, authors never approve their
+    // own work here, and that is the reason worth telling them.
+    if own_revision && !charter.edit.self_approval {
+        return Decision::Deny(Denial::SelfApproval);
+    }
     let required = charter.edit.review_min;
     match actor.standing {
         None => return Decision::Deny(Denial::NotMember),
@@ -317,9 +322,6 @@ fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: b
             return Decision::Deny(Denial::Forbidden { required });
         }
         Some(_) => {}
-    }
-    if own_revision && !charter.edit.self_approval {
-        return Decision::Deny(Denial::SelfApproval);
     }
     if restores_own_work {
         return Decision::Deny(Denial::ConflictOfInterest);

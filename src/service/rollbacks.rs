@@ -95,8 +95,21 @@ impl App {
                 }
             }
             let pending = self.pending_by(&place, member.id, since)?;
-            if request.dry_run {
-                return Ok(rollback_view(&plans, None, conflicts, pending.len(), false));
+            if request.dry_run || plans.is_empty() {
+                // Nothing to write (and so nothing to log): only pending
+                // revisions, if any, are rejected.
+                let rejected = if request.dry_run {
+                    pending.len()
+                } else {
+                    self.reject_pending(actor, &place, &pending).await?
+                };
+                return Ok(rollback_view(
+                    &plans,
+                    None,
+                    conflicts,
+                    rejected,
+                    !request.dry_run,
+                ));
             }
             // `None`: a page moved on while this was planned; plan again.
             if let Some(written) = self

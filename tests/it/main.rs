@@ -6,6 +6,7 @@ mod accounts;
 mod concurrency;
 mod crash;
 mod errors;
+mod governance_story;
 mod openapi;
 mod pages;
 mod render_props;
