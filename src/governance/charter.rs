@@ -562,7 +562,7 @@ pub fn resolve(patches: &[&Value]) -> Result<Charter, CharterError> {
 /// A full charter from JSON: typed, then checked for ranges and sense.
 pub fn parse(value: &Value) -> Result<Charter, CharterError> {
     let charter: Charter = serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
+        let path = name_unnamed_key(value, &error.path().to_string());
         let field = if path == "." {
             "(charter)".to_owned()
         } else {
@@ -572,6 +572,32 @@ pub fn parse(value: &Value) -> Result<Charter, CharterError> {
     })?;
     validate(&charter)?;
     Ok(charter)
+}
+
+/// serde cannot name the entry of a map keyed by an enum (`rate_limits`)
+/// that failed: its path says `rate_limits.?`. Find the entry that fails
+/// on its own and name it.
+fn name_unnamed_key(value: &Value, path: &str) -> String {
+    let Some((prefix, rest)) = path.split_once(".?") else {
+        return path.to_owned();
+    };
+    let pointer = format!("/{}", prefix.replace('.', "/"));
+    let Some(Value::Object(entries)) = value.pointer(&pointer) else {
+        return path.to_owned();
+    };
+    for key in entries.keys() {
+        let mut alone = value.clone();
+        if let Some(Value::Object(map)) = alone.pointer_mut(&pointer) {
+            map.retain(|k, _| k == key);
+        }
+        let failing_here = serde_path_to_error::deserialize::<_, Charter>(&alone)
+            .err()
+            .is_some_and(|e| e.path().to_string().starts_with(&format!("{prefix}.?")));
+        if failing_here {
+            return format!("{prefix}.{key}{rest}");
+        }
+    }
+    path.to_owned()
 }
 
 fn validate(charter: &Charter) -> Result<(), CharterError> {
@@ -803,7 +829,14 @@ mod tests {
                 json!({"rate_limits": {"steward": "500/h"}}),
                 "rate_limits.steward",
             ),
-            (json!({"rate_limits": {"guest": "1/h"}}), "rate_limits"),
+            (
+                json!({"rate_limits": {"guest": "1/h"}}),
+                "rate_limits.guest",
+            ),
+            (
+                json!({"rate_limits": {"newcomer": "lots"}}),
+                "rate_limits.newcomer",
+            ),
             (json!({"colour": "blue"}), "colour"),
             (
                 json!({"protection": {"pages": {"a/b": "steward"}}}),
@@ -815,6 +848,7 @@ mod tests {
         for (patch, field) in cases {
             let error = refused(patch.clone());
             assert!(error.field().starts_with(field), "{patch}: {error}");
+            assert!(!error.field().contains('?'), "{patch}: {error}");
         }
         assert!(apply_patch(&Charter::default(), &json!([1])).is_err());
     }

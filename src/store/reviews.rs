@@ -140,14 +140,16 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
             })
         }
         Verdict::Approve | Verdict::NoObjection => {
-            if let Some(reviewer) = review.reviewer
-                && !revision.approvals.contains(&reviewer)
-            {
+            // Approving twice counts (and is logged) once.
+            let new_approval = review
+                .reviewer
+                .is_some_and(|reviewer| !revision.approvals.contains(&reviewer));
+            if let Some(reviewer) = review.reviewer.filter(|_| new_approval) {
                 revision.approvals.push(reviewer);
             }
             let settled = review.verdict == Verdict::NoObjection
                 || revision.approvals.len() >= review.approvals_required as usize;
-            if review.verdict == Verdict::Approve {
+            if review.verdict == Verdict::Approve && new_approval {
                 tx.append_event(Event {
                     revision: Some(revision.id),
                     ..entry(

@@ -11,13 +11,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, User, expect_problem, page_path};
-
-async fn json_of(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: {text}"))
-}
+use crate::support::{TestApp, User, expect_problem, json_of, page_path};
 
 /// Sends `body` and asserts the status, returning the JSON answer.
 async fn expect(
@@ -485,6 +479,11 @@ async fn a_neighbourhood_governs_its_wiki() {
         ("standing_change", "user:victor".to_owned()),
         ("mass_rollback", "user:victor".to_owned()),
     ];
+    let approvals_logged = entries
+        .iter()
+        .filter(|(a, t)| a == "review_approve" && *t == format!("revision:{pending}"))
+        .count();
+    assert_eq!(approvals_logged, 2, "approving twice is logged once");
     let mut rest = entries.iter();
     for (action, target) in &expected {
         assert!(

@@ -16,6 +16,7 @@ mod render_spec;
 mod rendering;
 mod replay;
 mod restart;
+mod reviews;
 mod search;
 mod search_known_items;
 mod support;

@@ -245,6 +245,13 @@ pub fn encode(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// The JSON body of `response`; panics with the status and text when it is not JSON.
+pub async fn json_of(response: Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: {text}"))
+}
+
 /// Asserts a problem+json answer with this status and code; returns the body.
 pub async fn expect_problem(response: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status, "status for expected {code}");
