@@ -65,7 +65,7 @@ impl App {
     ) -> ServiceResult<Listing<ChangeView>> {
         let limit = page_size(query.limit)?;
         let space = match &query.space {
-            Some(slug) => Some(self.place(viewer, slug)?.slug),
+            Some(slug) => Some(self.place(viewer, slug)?.slug.clone()),
             None => None,
         };
         let actor = match &query.user {

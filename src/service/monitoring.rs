@@ -32,7 +32,9 @@ impl App {
         on: bool,
     ) -> ServiceResult<()> {
         let (place, slug) = self.page_address(Some(actor), space, slug)?;
-        self.store().watch(actor.id, place.slug, slug, on).await?;
+        self.store()
+            .watch(actor.id, place.slug.clone(), slug, on)
+            .await?;
         Ok(())
     }
 

@@ -1,6 +1,8 @@
 //! Reading pages: a page as readers see it, its history, one revision, a
 //! diff, the page list; and the lookups the writes in `edits` share.
 
+use std::sync::Arc;
+
 use super::spaces::Place;
 use super::{
     Actor, App, DiffView, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
@@ -30,7 +32,7 @@ impl App {
         viewer: Option<&Actor>,
         space: &str,
         slug: &str,
-    ) -> ServiceResult<(Place, PageSlug)> {
+    ) -> ServiceResult<(Arc<Place>, PageSlug)> {
         let place = self.place(viewer, space)?;
         let slug = PageSlug::parse(slug).map_err(|_| page_not_found(slug))?;
         Ok((place, slug))
@@ -279,7 +281,7 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageSummaryView>> {
-        let space = self.place(viewer, space)?.slug;
+        let space = self.place(viewer, space)?.slug.clone();
         let limit = page_size(limit)?;
         let pages = self.store().pages(&space, cursor, limit, |page| {
             page.published.is_some() && !page.deleted

@@ -204,7 +204,7 @@ impl App {
         }
         self.check_size(&markdown)?;
         let space = match space {
-            Some(slug) => self.place(viewer, slug)?.slug,
+            Some(slug) => self.place(viewer, slug)?.slug.clone(),
             None => SpaceSlug::main(),
         };
         let (rendered, _) = self.render_fresh(&space, Arc::from(markdown)).await?;
@@ -258,7 +258,7 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
-        let space = self.place(viewer, space)?.slug;
+        let space = self.place(viewer, space)?.slug.clone();
         let limit = page_size(limit)?;
         let orphans = self.store().orphans(&space)?;
         let start = match cursor {
@@ -288,7 +288,7 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<WantedView>> {
-        let space = self.place(viewer, space)?.slug;
+        let space = self.place(viewer, space)?.slug.clone();
         let limit = page_size(limit)?;
         let skip = numeric_cursor(cursor)?.unwrap_or(0) as usize;
         let wanted = self.store().wanted(&space)?;

@@ -35,11 +35,21 @@ pub(super) struct Place {
     pub charter: Arc<Charter>,
 }
 
+/// A space with its chain, and the resolved charter of each of its spaces
+/// (outermost first).
+pub(super) struct Located {
+    place: Arc<Place>,
+    charters: Vec<Arc<Charter>>,
+}
+
 /// Per-process memory of the governance layer: resolved charters, and
 /// each user's recent edits per space (for rate limits).
 #[derive(Default)]
 pub(super) struct GovernanceCache {
     charters: RwLock<HashMap<String, Arc<Charter>>>,
+    /// Each space as located: its record, its chain and their charters
+    /// (read on every request, changed only with a space or its charter).
+    located: RwLock<HashMap<String, Arc<Located>>>,
     recent_edits: Mutex<HashMap<(String, UserId), VecDeque<Timestamp>>>,
 }
 
@@ -48,6 +58,9 @@ impl GovernanceCache {
     pub(super) fn charters_changed(&self) {
         if let Ok(mut charters) = self.charters.write() {
             charters.clear();
+        }
+        if let Ok(mut located) = self.located.write() {
+            located.clear();
         }
     }
 
@@ -191,27 +204,33 @@ impl App {
     /// The space named `slug` as `viewer` meets it; 404 when it does not
     /// exist or `viewer` may not see it (a members-only space, or one inside
     /// a members-only space, for a non-member).
-    pub(super) fn place(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<Place> {
-        let (place, charters) = self.locate(slug)?;
-        for (depth, charter) in charters.iter().enumerate() {
+    pub(super) fn place(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<Arc<Place>> {
+        let located = self.locate(slug)?;
+        for (depth, charter) in located.charters.iter().enumerate() {
             if charter.visibility == Visibility::Members
-                && self.standing_in(viewer, &place.chain[..=depth])?.is_none()
+                && self
+                    .standing_in(viewer, &located.place.chain[..=depth])?
+                    .is_none()
             {
                 return Err(no_space(slug));
             }
         }
-        Ok(place)
+        Ok(Arc::clone(&located.place))
     }
 
     /// The space named `slug` for the system's own work (lazy consensus,
     /// promotions): no viewer, so no visibility check.
-    pub(super) fn place_for_system(&self, slug: &str) -> ServiceResult<Place> {
-        Ok(self.locate(slug)?.0)
+    pub(super) fn place_for_system(&self, slug: &str) -> ServiceResult<Arc<Place>> {
+        Ok(Arc::clone(&self.locate(slug)?.place))
     }
 
     /// The space named `slug` with the resolved charter of each space of
-    /// its chain, outermost first.
-    fn locate(&self, slug: &str) -> ServiceResult<(Place, Vec<Arc<Charter>>)> {
+    /// its chain, outermost first (cached: every request locates a space).
+    fn locate(&self, slug: &str) -> ServiceResult<Arc<Located>> {
+        let cache = &self.inner.governance.located;
+        if let Some(found) = cache.read().ok().and_then(|c| c.get(slug).cloned()) {
+            return Ok(found);
+        }
         let parsed = SpaceSlug::parse(slug).map_err(|_| no_space(slug))?;
         let chain = self.store().space_chain(&parsed)?;
         let Some(space) = chain.last().cloned() else {
@@ -221,13 +240,19 @@ impl App {
         let charter = charters
             .last()
             .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
-        let place = Place {
-            slug: parsed,
-            space,
-            chain,
-            charter,
-        };
-        Ok((place, charters))
+        let located = Arc::new(Located {
+            place: Arc::new(Place {
+                slug: parsed,
+                space,
+                chain,
+                charter,
+            }),
+            charters,
+        });
+        if let Ok(mut cache) = cache.write() {
+            cache.insert(slug.to_owned(), Arc::clone(&located));
+        }
+        Ok(located)
     }
 
     /// The spaces only members may read (themselves, or inside one).
@@ -350,7 +375,7 @@ impl App {
                 if !allowed {
                     return Err(ServiceError::Denied(Denial::NeedsProposal));
                 }
-                (place.charter, Some(place.slug))
+                (Arc::clone(&place.charter), Some(place.slug.clone()))
             }
         };
         let resolved = apply_patch(&parent_charter, &patch)?;
