@@ -515,6 +515,12 @@ fn touches(path: &str, locked: &str) -> bool {
 /// Applies `patch` over `parent` (a resolved charter): refuses fields the
 /// parent's `locked_fields` name, then validates the result.
 pub fn apply_patch(parent: &Charter, patch: &Value) -> Result<Charter, CharterError> {
+    patch_over(parent, parent, patch)
+}
+
+/// `patch` applied over `base`, with the locks of `parent` (the locks that
+/// bind the space whose charter this is).
+fn patch_over(parent: &Charter, base: &Charter, patch: &Value) -> Result<Charter, CharterError> {
     if !patch.is_object() && !patch.is_null() {
         return Err(CharterError::invalid(
             "(charter)",
@@ -536,7 +542,7 @@ pub fn apply_patch(parent: &Charter, patch: &Value) -> Result<Charter, CharterEr
             });
         }
     }
-    let mut merged = serde_json::to_value(parent)
+    let mut merged = serde_json::to_value(base)
         .map_err(|e| CharterError::invalid("(charter)", e.to_string()))?;
     json_patch::merge(&mut merged, patch);
     let mut charter = parse(&merged)?;
@@ -547,6 +553,54 @@ pub fn apply_patch(parent: &Charter, patch: &Value) -> Result<Charter, CharterEr
         }
     }
     Ok(charter)
+}
+
+/// A `charter_change`: `patch` applied over the space's `current` resolved
+/// charter (only its ancestors' locks, those of `parent`, bind it). Returns
+/// the new charter and the merge patch over `parent` to store for it.
+pub fn change(
+    parent: &Charter,
+    current: &Charter,
+    patch: &Value,
+) -> Result<(Charter, Value), CharterError> {
+    let changed = patch_over(parent, current, patch)?;
+    let as_json = |charter: &Charter| {
+        serde_json::to_value(charter).map_err(|e| CharterError::invalid("(charter)", e.to_string()))
+    };
+    let stored = merge_diff(&as_json(parent)?, &as_json(&changed)?);
+    // The stored patch must give back exactly the changed charter.
+    if as_json(&apply_patch(parent, &stored)?)? != as_json(&changed)? {
+        return Err(CharterError::invalid(
+            "(charter)",
+            "this change cannot be stored as a patch over the parent's charter",
+        ));
+    }
+    Ok((changed, stored))
+}
+
+/// The JSON merge patch (RFC 7396) that turns `from` into `to`.
+pub fn merge_diff(from: &Value, to: &Value) -> Value {
+    match (from, to) {
+        (Value::Object(from), Value::Object(to)) => {
+            let mut patch = serde_json::Map::new();
+            for (key, new) in to {
+                match from.get(key) {
+                    Some(old) if old == new => {}
+                    Some(old) => {
+                        patch.insert(key.clone(), merge_diff(old, new));
+                    }
+                    None => {
+                        patch.insert(key.clone(), new.clone());
+                    }
+                }
+            }
+            for key in from.keys().filter(|key| !to.contains_key(*key)) {
+                patch.insert(key.clone(), Value::Null);
+            }
+            Value::Object(patch)
+        }
+        _ => to.clone(),
+    }
 }
 
 /// Resolves a space's charter from the patches of its ancestors and its
@@ -851,6 +905,44 @@ mod tests {
             assert!(!error.field().contains('?'), "{patch}: {error}");
         }
         assert!(apply_patch(&Charter::default(), &json!([1])).is_err());
+    }
+
+    #[test]
+    fn a_charter_change_is_stored_as_the_patch_over_the_parent() {
+        let parent = apply_patch(
+            &Charter::default(),
+            &json!({"locked_fields": ["visibility"], "edit": {"approvals_required": 2}}),
+        )
+        .unwrap();
+        let current = apply_patch(&parent, &json!({"join": "approval"})).unwrap();
+        // Dropping the newcomers' rate limit: a null in the patch removes it.
+        let (changed, stored) = change(
+            &parent,
+            &current,
+            &json!({"rate_limits": {"newcomer": null, "contributor": null}, "edit": {"approvals_required": 3}}),
+        )
+        .unwrap();
+        assert!(changed.rate_limits.is_empty());
+        assert_eq!(changed.edit.approvals_required, 3);
+        assert_eq!(
+            changed.join,
+            JoinPolicy::Approval,
+            "what the space had stays"
+        );
+        assert_eq!(apply_patch(&parent, &stored).unwrap(), changed);
+        assert!(
+            stored.get("visibility").is_none(),
+            "unchanged fields stay inherited"
+        );
+        let locked = change(&parent, &current, &json!({"visibility": "members"})).unwrap_err();
+        assert!(matches!(locked, CharterError::Locked { .. }), "{locked}");
+        let invalid = change(
+            &parent,
+            &current,
+            &json!({"edit": {"approvals_required": 0}}),
+        )
+        .unwrap_err();
+        assert_eq!(invalid.field(), "edit.approvals_required");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use super::charter::{Charter, JoinPolicy, Visibility};
-use crate::model::{Standing, Timestamp};
+use super::votes::rule_for;
+use crate::model::{ProposalKind, Standing, Timestamp};
 
 /// A sanction in force on the actor, here or in an enclosing space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +72,10 @@ pub enum Action<'a> {
     Appoint { to: Standing },
     /// Undo every edit of one member since a time, across the space.
     MassRollback,
+    /// Open a proposal of this kind.
+    Propose { kind: ProposalKind },
+    /// Vote on an open proposal (who is eligible was fixed when it opened).
+    Vote { eligible: bool },
 }
 
 /// Why an edit waits for review.
@@ -114,6 +119,8 @@ pub enum Denial {
     ConflictOfInterest,
     /// Only a passed proposal may do this.
     NeedsProposal,
+    /// Not among the members who could vote when the proposal opened.
+    NotEligible,
 }
 
 impl Denial {
@@ -131,6 +138,7 @@ impl Denial {
             Denial::SelfApproval => "self_approval",
             Denial::ConflictOfInterest => "conflict_of_interest",
             Denial::NeedsProposal => "needs_proposal",
+            Denial::NotEligible => "not_eligible",
         }
     }
 
@@ -166,6 +174,10 @@ impl Denial {
                 "you may not approve a revert that restores your own work".to_owned()
             }
             Denial::NeedsProposal => "this takes a passed proposal".to_owned(),
+            Denial::NotEligible => {
+                "you were not among the members eligible to vote when this proposal opened"
+                    .to_owned()
+            }
         }
     }
 }
@@ -198,6 +210,8 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
         } => decide_review(context, *own_revision, *restores_own_work),
         Action::Appoint { to } => decide_appointment(context, *to),
         Action::MassRollback => decide_stewardship(context),
+        Action::Propose { kind } => decide_proposal(context, *kind),
+        Action::Vote { eligible } => decide_vote(context, *eligible),
     }
 }
 
@@ -349,4 +363,44 @@ fn decide_stewardship(context: &Context<'_>) -> Decision {
             required: Standing::Steward,
         }),
     }
+}
+
+/// Members propose what they could vote on; a child space takes a
+/// contributor; an appeal is the sanctioned member's own (checked by the
+/// caller), and suspension does not take it away.
+fn decide_proposal(context: &Context<'_>, kind: ProposalKind) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if kind == ProposalKind::Appeal {
+        return Decision::Allow;
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(Denial::Suspended);
+    }
+    let required = match kind {
+        ProposalKind::CreateSpace => Standing::Contributor,
+        _ => rule_for(context.charter, kind).eligible_min,
+    };
+    match actor.standing {
+        None => Decision::Deny(Denial::NotMember),
+        Some(standing) if standing < required => Decision::Deny(Denial::Forbidden { required }),
+        Some(_) => Decision::Allow,
+    }
+}
+
+/// Suspended and banned members do not vote.
+fn decide_vote(context: &Context<'_>, eligible: bool) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(Denial::Suspended);
+    }
+    if !eligible {
+        return Decision::Deny(Denial::NotEligible);
+    }
+    Decision::Allow
 }

@@ -9,17 +9,20 @@
 //! - [`charter`]: the charter's types and defaults, merge-patch resolution
 //!   through ancestors, locked fields, validation naming the field;
 //! - [`decide`](mod@decide): publish, queue for review or deny (with a stable reason);
-//! - [`standing`]: promotion and what is missing for the next standing.
+//! - [`standing`]: promotion and what is missing for the next standing;
+//! - [`votes`]: the tally of a proposal, when it passes, when it is settled.
 
 pub mod charter;
 pub mod decide;
 pub mod standing;
+pub mod votes;
 
 pub use charter::{Charter, CharterError, JoinPolicy, Span, Visibility};
 pub use decide::{
     Action, ActorFacts, Context, Decision, Denial, PageFacts, QueueReason, SanctionKind, decide,
 };
 pub use standing::{MemberFacts, Missing, missing_for_next, promotion_due};
+pub use votes::{Bar, Tally, rule_for};
 
 #[cfg(test)]
 mod tests;

@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::service::App;
-use api::{accounts, changes, feeds, governance, links, ops, pages, search, spaces};
+use api::{accounts, changes, feeds, governance, links, ops, pages, proposals, search, spaces};
 use error::ApiError;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests
@@ -104,6 +104,15 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/v1/spaces/{space}/rollbacks",
             post(governance::mass_rollback),
+        )
+        .route(
+            "/api/v1/spaces/{space}/proposals",
+            get(proposals::list).post(proposals::open),
+        )
+        .route("/api/v1/spaces/{space}/proposals/{id}", get(proposals::get))
+        .route(
+            "/api/v1/spaces/{space}/proposals/{id}/vote",
+            put(proposals::vote),
         )
         .route(
             "/api/v1/spaces/{space}/log",

@@ -5,7 +5,9 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{accounts, changes, feeds, governance, links, ops, pages, search, spaces};
+use super::api::{
+    accounts, changes, feeds, governance, links, ops, pages, proposals, search, spaces,
+};
 use super::error::Problem;
 
 #[derive(OpenApi)]
@@ -53,6 +55,10 @@ use super::error::Problem;
         governance::review,
         governance::mass_rollback,
         governance::governance_log,
+        proposals::list,
+        proposals::open,
+        proposals::get,
+        proposals::vote,
         governance::health,
         governance::watch,
         governance::unwatch,

@@ -68,6 +68,42 @@ pub enum RevisionKind {
     Move,
 }
 
+/// What a proposal decides (collective choice).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    /// A JSON merge patch to the space's charter.
+    CharterChange,
+    /// A member's new standing (`steward` comes only this way).
+    RoleChange,
+    /// Lifting a sanction.
+    Appeal,
+    /// Resolving a disputed page: keep it, or roll it back.
+    Dispute,
+    /// A child space with its charter.
+    CreateSpace,
+}
+
+/// A vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Yes,
+    No,
+    Abstain,
+}
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalState {
+    Open,
+    Passed,
+    Rejected,
+}
+
 /// What an entry of the event log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +132,12 @@ pub enum EventKind {
     Publish,
     /// A steward rolled back a user's edits across a space.
     MassRollback,
+    ProposalOpen,
+    Vote,
+    /// A proposal closed, passed or rejected.
+    ProposalClose,
+    /// A passed `charter_change` changed the charter.
+    CharterChange,
 }
 
 impl EventKind {
@@ -131,6 +173,10 @@ impl EventKind {
             Self::Publish => "publish",
             Self::Revert => "rollback",
             Self::MassRollback => "mass_rollback",
+            Self::ProposalOpen => "proposal_open",
+            Self::Vote => "vote",
+            Self::ProposalClose => "proposal_close",
+            Self::CharterChange => "charter_change",
             _ => return None,
         })
     }

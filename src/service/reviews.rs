@@ -337,8 +337,10 @@ impl App {
         Ok(promoted)
     }
 
-    /// Housekeeping the clock drives: lazy consensus and promotions.
+    /// Housekeeping the clock drives: proposals at their deadline, lazy
+    /// consensus and promotions.
     pub async fn governance_tick(&self) -> ServiceResult<()> {
+        self.close_due_proposals().await?;
         self.settle_lazy_consensus().await?;
         self.promote_due_members().await?;
         Ok(())

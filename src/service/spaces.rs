@@ -33,6 +33,9 @@ pub(super) struct Place {
     /// The space and its ancestors, outermost first.
     pub chain: Vec<Space>,
     pub charter: Arc<Charter>,
+    /// The resolved charter of the parent (the instance default for a
+    /// top-level space): what this space's stored patch applies over.
+    pub parent_charter: Arc<Charter>,
 }
 
 /// A space with its chain, and the resolved charter of each of its spaces
@@ -133,6 +136,17 @@ impl<'a> Sight<'a> {
             }
         }
     }
+}
+
+/// A space's title: 1 to 200 characters, no control characters.
+pub(super) fn clean_title(title: &str) -> ServiceResult<String> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
+        return Err(ServiceError::InvalidInput(
+            "title is 1 to 200 characters".to_owned(),
+        ));
+    }
+    Ok(title.to_owned())
 }
 
 fn no_space(slug: &str) -> ServiceError {
@@ -240,12 +254,17 @@ impl App {
         let charter = charters
             .last()
             .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
+        let parent_charter = match charters.len() {
+            0 | 1 => Arc::new(Charter::default()),
+            n => Arc::clone(&charters[n - 2]),
+        };
         let located = Arc::new(Located {
             place: Arc::new(Place {
                 slug: parsed,
                 space,
                 chain,
                 charter,
+                parent_charter,
             }),
             charters,
         });
@@ -348,12 +367,7 @@ impl App {
         charter: Option<Value>,
     ) -> ServiceResult<SpaceDetailView> {
         let slug = SpaceSlug::parse(slug)?;
-        let title = title.trim();
-        if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
-            return Err(ServiceError::InvalidInput(
-                "title is 1 to 200 characters".to_owned(),
-            ));
-        }
+        let title = clean_title(title)?;
         let patch = charter.unwrap_or_else(|| Value::Object(Default::default()));
         let (parent_charter, parent_slug) = match parent {
             None => {
@@ -381,7 +395,7 @@ impl App {
         let resolved = apply_patch(&parent_charter, &patch)?;
         let new = NewSpace {
             slug: slug.clone(),
-            title: title.to_owned(),
+            title,
             parent: parent_slug,
             charter: patch,
             creator: actor.id,

@@ -396,3 +396,37 @@ pub struct HealthView {
     /// a page in the last 30 days.
     pub newcomer_retention_30d: Option<f64>,
 }
+
+/// A proposal, its tally and its votes (votes are public).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProposalView {
+    pub id: u64,
+    pub kind: crate::model::ProposalKind,
+    pub title: String,
+    pub rationale: String,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// Username of who opened it.
+    pub proposer: String,
+    /// `open`, `passed` or `rejected`.
+    pub state: crate::model::ProposalState,
+    pub tally: crate::governance::Tally,
+    /// How many members may vote (fixed when it opened).
+    pub eligible: u32,
+    pub quorum: f64,
+    pub threshold: f64,
+    pub opened_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+    /// Why it closed as it did.
+    pub outcome: String,
+    /// Username → choice.
+    pub votes: std::collections::BTreeMap<String, crate::model::Choice>,
+}
+
+/// A proposal after a vote.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoteView {
+    pub state: crate::model::ProposalState,
+    pub tally: crate::governance::Tally,
+}

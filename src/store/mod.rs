@@ -11,6 +11,7 @@
 mod accounts;
 mod links;
 mod pages;
+mod proposals;
 pub mod records;
 mod reviews;
 mod spaces;
@@ -26,6 +27,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use accounts::NewUser;
 pub use links::is_live;
 pub use pages::{Expected, LogEntry, NewRevision, PageMove};
+pub use proposals::{Closing, Effect, NewProposal};
 pub use records::*;
 pub use reviews::{Publication, Review, Reviewed, Verdict};
 pub use spaces::{MembershipChange, NewSpace};
@@ -70,6 +72,8 @@ pub enum StoreError {
     NotPending,
     #[error("this review publishes the revision, and needs its publication")]
     NeedsPublication,
+    #[error("the proposal is closed")]
+    ProposalClosed,
     #[error("no such record")]
     NotFound,
 }

@@ -167,6 +167,33 @@ pub struct Event {
     pub subject: Option<UserId>,
 }
 
+/// A proposal (collective choice) and its votes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: u64,
+    pub space: String,
+    pub kind: crate::model::ProposalKind,
+    pub title: String,
+    #[serde(default)]
+    pub rationale: String,
+    pub payload: serde_json::Value,
+    pub proposer: UserId,
+    pub opened_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub state: crate::model::ProposalState,
+    /// Who may vote, fixed when it opened.
+    pub eligible: Vec<UserId>,
+    pub votes: std::collections::BTreeMap<UserId, crate::model::Choice>,
+    /// The charter's rule when it opened.
+    pub quorum: f64,
+    pub threshold: f64,
+    #[serde(default)]
+    pub closed_at: Option<Timestamp>,
+    /// Why it closed as it did.
+    #[serde(default)]
+    pub outcome: String,
+}
+
 /// A request to join a space that admits members on approval.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JoinRequest {

@@ -141,43 +141,75 @@ pub(super) fn count_accepted_edit(tx: &Tx<'_>, space: &str, user: UserId) -> Res
     Ok(())
 }
 
+/// Creates a space with its creator as steward, logged in its own log.
+pub(super) fn create_space(tx: &Tx<'_>, new: &NewSpace, now: Timestamp) -> Result<Space, Abort> {
+    let key = new.slug.as_str().as_bytes();
+    if tx.get_raw(TreeId::Spaces, key)?.is_some() {
+        return Err(StoreError::SpaceExists.into());
+    }
+    if let Some(parent) = &new.parent
+        && tx
+            .get_raw(TreeId::Spaces, parent.as_str().as_bytes())?
+            .is_none()
+    {
+        return Err(StoreError::NotFound.into());
+    }
+    let space = Space {
+        slug: new.slug.to_string(),
+        title: new.title.clone(),
+        parent: new.parent.as_ref().map(ToString::to_string),
+        charter: new.charter.clone(),
+        created_at: now,
+        created_by: Some(new.creator),
+    };
+    tx.put(TreeId::Spaces, key, &space)?;
+    put_member(tx, &space.slug, new.creator, Standing::Steward, now)?;
+    let target = format!("space:{}", space.slug);
+    tx.append_event(entry(
+        &space.slug,
+        EventKind::SpaceCreate,
+        Some(new.creator),
+        target,
+        &new.reason,
+        now,
+    ))?;
+    Ok(space)
+}
+
+/// Sets (or ends) a membership, logged as `change.action`.
+pub(super) fn change_membership(
+    tx: &Tx<'_>,
+    change: &MembershipChange,
+    now: Timestamp,
+) -> Result<Option<Member>, Abort> {
+    let space = change.space.as_str();
+    let member = match change.standing {
+        Some(standing) => Some(put_member(tx, space, change.user, standing, now)?),
+        None => {
+            remove_member(tx, space, change.user)?;
+            None
+        }
+    };
+    tx.remove(TreeId::JoinRequests, &member_key(space, change.user))?;
+    let target = format!("user:{}", change.username);
+    tx.append_event(Event {
+        subject: Some(change.user),
+        ..entry(
+            space,
+            change.action,
+            change.actor,
+            target,
+            &change.reason,
+            now,
+        )
+    })?;
+    Ok(member)
+}
+
 impl Store {
     pub async fn create_space(&self, new: NewSpace) -> Result<Space, StoreError> {
         let now = Timestamp::now();
-        self.write(0, move |tx| {
-            let key = new.slug.as_str().as_bytes();
-            if tx.get_raw(TreeId::Spaces, key)?.is_some() {
-                return Err(StoreError::SpaceExists.into());
-            }
-            if let Some(parent) = &new.parent
-                && tx
-                    .get_raw(TreeId::Spaces, parent.as_str().as_bytes())?
-                    .is_none()
-            {
-                return Err(StoreError::NotFound.into());
-            }
-            let space = Space {
-                slug: new.slug.to_string(),
-                title: new.title.clone(),
-                parent: new.parent.as_ref().map(ToString::to_string),
-                charter: new.charter.clone(),
-                created_at: now,
-                created_by: Some(new.creator),
-            };
-            tx.put(TreeId::Spaces, key, &space)?;
-            put_member(tx, &space.slug, new.creator, Standing::Steward, now)?;
-            let target = format!("space:{}", space.slug);
-            tx.append_event(entry(
-                &space.slug,
-                EventKind::SpaceCreate,
-                Some(new.creator),
-                target,
-                &new.reason,
-                now,
-            ))?;
-            Ok(space)
-        })
-        .await
+        self.write(0, move |tx| create_space(tx, &new, now)).await
     }
 
     /// The space and its ancestors, outermost first.
@@ -222,31 +254,8 @@ impl Store {
         change: MembershipChange,
     ) -> Result<Option<Member>, StoreError> {
         let now = Timestamp::now();
-        self.write(0, move |tx| {
-            let space = change.space.as_str();
-            let member = match change.standing {
-                Some(standing) => Some(put_member(tx, space, change.user, standing, now)?),
-                None => {
-                    remove_member(tx, space, change.user)?;
-                    None
-                }
-            };
-            tx.remove(TreeId::JoinRequests, &member_key(space, change.user))?;
-            let target = format!("user:{}", change.username);
-            tx.append_event(Event {
-                subject: Some(change.user),
-                ..entry(
-                    space,
-                    change.action,
-                    change.actor,
-                    target,
-                    &change.reason,
-                    now,
-                )
-            })?;
-            Ok(member)
-        })
-        .await
+        self.write(0, move |tx| change_membership(tx, &change, now))
+            .await
     }
 
     /// Records a request to join `space` (idempotent) and logs it.

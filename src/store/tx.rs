@@ -63,10 +63,16 @@ pub(crate) enum TreeId {
     Watchers,
     /// user id ++ event seq → (): the events that concern a user.
     Notifications,
+    /// proposal id → Proposal.
+    Proposals,
+    /// space ++ 0 ++ proposal id → ().
+    SpaceProposals,
+    /// closing time (ms) ++ proposal id → (): open proposals by deadline.
+    ProposalDeadlines,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 22] = [
+    pub(crate) const ALL: [TreeId; 25] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -89,6 +95,9 @@ impl TreeId {
         TreeId::Watchlist,
         TreeId::Watchers,
         TreeId::Notifications,
+        TreeId::Proposals,
+        TreeId::SpaceProposals,
+        TreeId::ProposalDeadlines,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -115,6 +124,9 @@ impl TreeId {
             TreeId::Watchlist => "watchlist",
             TreeId::Watchers => "watchers",
             TreeId::Notifications => "notifications",
+            TreeId::Proposals => "proposals",
+            TreeId::SpaceProposals => "space_proposals",
+            TreeId::ProposalDeadlines => "proposal_deadlines",
         }
     }
 }

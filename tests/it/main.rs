@@ -9,6 +9,7 @@ mod errors;
 mod governance_story;
 mod openapi;
 mod pages;
+mod proposals;
 mod render_props;
 mod render_safety;
 mod render_snapshots;

@@ -7,5 +7,6 @@ pub mod governance;
 pub mod links;
 pub mod ops;
 pub mod pages;
+pub mod proposals;
 pub mod search;
 pub mod spaces;

@@ -1,0 +1,250 @@
+//! Proposals and votes: opening, voting, and closing with the passed
+//! proposal's effect applied in the same transaction as its close, so a
+//! charter change, a new standing or a new space is there exactly when the
+//! proposal says it passed.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::records::{Event, Proposal, Space};
+use super::spaces::{self, MembershipChange, NewSpace, entry};
+use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
+use super::{Store, StoreError};
+use crate::model::{Choice, EventKind, ProposalKind, ProposalState, SpaceSlug, Timestamp, UserId};
+
+/// A proposal about to open.
+#[derive(Debug, Clone)]
+pub struct NewProposal {
+    pub space: SpaceSlug,
+    pub kind: ProposalKind,
+    pub title: String,
+    pub rationale: String,
+    pub payload: Value,
+    pub proposer: UserId,
+    pub closes_at: Timestamp,
+    pub eligible: Vec<UserId>,
+    pub quorum: f64,
+    pub threshold: f64,
+}
+
+/// What a passed proposal does, applied with its close.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// The space's stored charter (a merge patch over its parent's) becomes this.
+    Charter {
+        space: SpaceSlug,
+        patch: Value,
+    },
+    Standing(MembershipChange),
+    CreateSpace(NewSpace),
+}
+
+/// A proposal closing, passed or not.
+#[derive(Debug, Clone)]
+pub struct Closing {
+    pub id: u64,
+    pub passed: bool,
+    /// Why, in words (the tally, or why a passed proposal could not apply).
+    pub outcome: String,
+    pub effect: Option<Effect>,
+}
+
+fn space_key(space: &str, id: u64) -> Vec<u8> {
+    joined_key(space, &id.to_be_bytes())
+}
+
+fn deadline_key(at: Timestamp, id: u64) -> [u8; 16] {
+    pair_key(at.millis().max(0) as u64, id)
+}
+
+fn load(tx: &Tx<'_>, id: u64) -> Result<Proposal, Abort> {
+    tx.get(TreeId::Proposals, &id.to_be_bytes())?
+        .ok_or_else(|| StoreError::NotFound.into())
+}
+
+fn target(id: u64) -> String {
+    format!("proposal:{id}")
+}
+
+impl Store {
+    pub async fn open_proposal(&self, new: NewProposal) -> Result<Proposal, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let proposal = Proposal {
+                id: tx.next_id("proposal")?,
+                space: new.space.to_string(),
+                kind: new.kind,
+                title: new.title.clone(),
+                rationale: new.rationale.clone(),
+                payload: new.payload.clone(),
+                proposer: new.proposer,
+                opened_at: now,
+                closes_at: new.closes_at,
+                state: ProposalState::Open,
+                eligible: new.eligible.clone(),
+                votes: BTreeMap::new(),
+                quorum: new.quorum,
+                threshold: new.threshold,
+                closed_at: None,
+                outcome: String::new(),
+            };
+            tx.put(TreeId::Proposals, &proposal.id.to_be_bytes(), &proposal)?;
+            tx.put_raw(
+                TreeId::SpaceProposals,
+                &space_key(&proposal.space, proposal.id),
+                &[],
+            )?;
+            tx.put_raw(
+                TreeId::ProposalDeadlines,
+                &deadline_key(proposal.closes_at, proposal.id),
+                &[],
+            )?;
+            tx.append_event(entry(
+                &proposal.space,
+                EventKind::ProposalOpen,
+                Some(proposal.proposer),
+                target(proposal.id),
+                &proposal.title,
+                now,
+            ))?;
+            Ok(proposal)
+        })
+        .await
+    }
+
+    /// Records (or changes) `voter`'s vote; refused once the proposal closed.
+    pub async fn vote(
+        &self,
+        id: u64,
+        voter: UserId,
+        choice: Choice,
+    ) -> Result<Proposal, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let mut proposal = load(tx, id)?;
+            if proposal.state != ProposalState::Open || now >= proposal.closes_at {
+                return Err(StoreError::ProposalClosed.into());
+            }
+            proposal.votes.insert(voter, choice);
+            tx.put(TreeId::Proposals, &id.to_be_bytes(), &proposal)?;
+            let choice = match choice {
+                Choice::Yes => "yes",
+                Choice::No => "no",
+                Choice::Abstain => "abstain",
+            };
+            tx.append_event(entry(
+                &proposal.space,
+                EventKind::Vote,
+                Some(voter),
+                target(id),
+                choice,
+                now,
+            ))?;
+            Ok(proposal)
+        })
+        .await
+    }
+
+    /// Closes an open proposal and applies its effect, all or nothing.
+    pub async fn close_proposal(&self, closing: Closing) -> Result<Proposal, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let mut proposal = load(tx, closing.id)?;
+            if proposal.state != ProposalState::Open {
+                return Err(StoreError::ProposalClosed.into());
+            }
+            proposal.state = if closing.passed {
+                ProposalState::Passed
+            } else {
+                ProposalState::Rejected
+            };
+            proposal.closed_at = Some(now);
+            proposal.outcome = closing.outcome.clone();
+            tx.put(TreeId::Proposals, &proposal.id.to_be_bytes(), &proposal)?;
+            tx.remove(
+                TreeId::ProposalDeadlines,
+                &deadline_key(proposal.closes_at, proposal.id),
+            )?;
+            tx.append_event(Event {
+                detail: serde_json::json!({ "passed": closing.passed }),
+                ..entry(
+                    &proposal.space,
+                    EventKind::ProposalClose,
+                    None,
+                    target(proposal.id),
+                    &proposal.outcome,
+                    now,
+                )
+            })?;
+            if let Some(effect) = &closing.effect {
+                apply(tx, effect, &proposal, now)?;
+            }
+            Ok(proposal)
+        })
+        .await
+    }
+
+    pub fn proposal(&self, id: u64) -> Result<Option<Proposal>, StoreError> {
+        self.get(TreeId::Proposals, &id.to_be_bytes())
+    }
+
+    /// The proposals of `space`, newest first.
+    pub fn proposals(&self, space: &SpaceSlug) -> Result<Vec<Proposal>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        let mut proposals = Vec::new();
+        for key in self
+            .trees()
+            .tree(TreeId::SpaceProposals)
+            .scan_prefix(&prefix)
+            .keys()
+            .rev()
+        {
+            let id = tx::seq_from_key(&key?[prefix.len()..]);
+            if let Some(proposal) = self.proposal(id)? {
+                proposals.push(proposal);
+            }
+        }
+        Ok(proposals)
+    }
+
+    /// Open proposals whose deadline has passed, soonest first.
+    pub fn proposals_due(&self, now: Timestamp) -> Result<Vec<u64>, StoreError> {
+        let end = pair_key(now.millis().max(0) as u64, u64::MAX);
+        self.trees()
+            .tree(TreeId::ProposalDeadlines)
+            .range(..=end)
+            .keys()
+            .map(|key| Ok(tx::seq_from_key(&key?[8..])))
+            .collect()
+    }
+}
+
+fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> Result<(), Abort> {
+    match effect {
+        Effect::Charter { space, patch } => {
+            let key = space.as_str().as_bytes();
+            let mut record: Space = tx.get(TreeId::Spaces, key)?.ok_or(StoreError::NotFound)?;
+            record.charter = patch.clone();
+            tx.put(TreeId::Spaces, key, &record)?;
+            tx.append_event(Event {
+                detail: patch.clone(),
+                ..entry(
+                    space.as_str(),
+                    EventKind::CharterChange,
+                    None,
+                    format!("space:{space}"),
+                    &format!("proposal {} passed", proposal.id),
+                    now,
+                )
+            })?;
+        }
+        Effect::Standing(change) => {
+            spaces::change_membership(tx, change, now)?;
+        }
+        Effect::CreateSpace(new) => {
+            spaces::create_space(tx, new, now)?;
+        }
+    }
+    Ok(())
+}
