@@ -25,6 +25,8 @@ pub struct ActorFacts {
     /// Instance administrators are exempt from rate limits, nothing more.
     pub is_admin: bool,
     pub sanctions: Vec<SanctionKind>,
+    /// When the longest suspension in force ends (told to the member).
+    pub suspended_until: Option<Timestamp>,
     /// When the actor's recent edits in the space were made, for rate
     /// limits (the last day's are enough).
     pub recent_edits: Vec<Timestamp>,
@@ -76,6 +78,11 @@ pub enum Action<'a> {
     Propose { kind: ProposalKind },
     /// Vote on an open proposal (who is eligible was fixed when it opened).
     Vote { eligible: bool },
+    /// Report a revision or a member.
+    Report,
+    /// Sanction a member holding `target` standing here (`None`: not a
+    /// member, e.g. a past contributor of an open space).
+    Sanction { target: Option<Standing> },
 }
 
 /// Why an edit waits for review.
@@ -101,7 +108,9 @@ pub enum Denial {
     DisputedPage {
         lock_to: Standing,
     },
-    Suspended,
+    Suspended {
+        until: Option<Timestamp>,
+    },
     Banned,
     RateLimited {
         retry_after: Duration,
@@ -121,6 +130,8 @@ pub enum Denial {
     NeedsProposal,
     /// Not among the members who could vote when the proposal opened.
     NotEligible,
+    /// Sanctioning a member of one's own standing or above.
+    Outranked,
 }
 
 impl Denial {
@@ -130,7 +141,7 @@ impl Denial {
             Denial::NotMember | Denial::InviteOnly => "not_member",
             Denial::ProtectedPage { .. } => "protected_page",
             Denial::DisputedPage { .. } => "disputed_page",
-            Denial::Suspended => "suspended",
+            Denial::Suspended { .. } => "suspended",
             Denial::Banned => "banned",
             Denial::RateLimited { .. } => "rate_limited",
             Denial::TooLarge { .. } => "too_large",
@@ -139,6 +150,7 @@ impl Denial {
             Denial::ConflictOfInterest => "conflict_of_interest",
             Denial::NeedsProposal => "needs_proposal",
             Denial::NotEligible => "not_eligible",
+            Denial::Outranked => "forbidden",
         }
     }
 
@@ -158,7 +170,13 @@ impl Denial {
                 "this page is disputed: until the dispute is resolved, editing it takes standing {}",
                 name(lock_to)
             ),
-            Denial::Suspended => "you are suspended in this space".to_owned(),
+            Denial::Suspended { until: Some(until) } => {
+                format!("you are suspended in this space until {until}")
+            }
+            Denial::Suspended { until: None } => "you are suspended in this space".to_owned(),
+            Denial::Outranked => {
+                "you may not sanction a member of your standing or above".to_owned()
+            }
             Denial::Banned => "you are banned from this space".to_owned(),
             Denial::RateLimited { retry_after } => format!(
                 "you have reached the edit rate your standing allows; retry in {} s",
@@ -212,6 +230,8 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
         Action::MassRollback => decide_stewardship(context),
         Action::Propose { kind } => decide_proposal(context, *kind),
         Action::Vote { eligible } => decide_vote(context, *eligible),
+        Action::Report => decide_report(context),
+        Action::Sanction { target } => decide_sanction(context, *target),
     }
 }
 
@@ -253,7 +273,7 @@ fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision 
         return Decision::Deny(Denial::Banned);
     }
     if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(Denial::Suspended);
+        return Decision::Deny(suspended(context));
     }
     let Some(standing) = editing_standing(context) else {
         return Decision::Deny(Denial::NotMember);
@@ -322,7 +342,7 @@ fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: b
         return Decision::Deny(Denial::Banned);
     }
     if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(Denial::Suspended);
+        return Decision::Deny(suspended(context));
     }
     // Checked before standing: whoever asks, authors never approve their
     // own work here, and that is the reason worth telling them.
@@ -355,7 +375,7 @@ fn decide_appointment(context: &Context<'_>, to: Standing) -> Decision {
 fn decide_stewardship(context: &Context<'_>) -> Decision {
     let actor = context.actor;
     if actor.under(SanctionKind::Suspension) || actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Suspended);
+        return Decision::Deny(suspended(context));
     }
     match actor.standing {
         Some(Standing::Steward) => Decision::Allow,
@@ -367,17 +387,18 @@ fn decide_stewardship(context: &Context<'_>) -> Decision {
 
 /// Members propose what they could vote on; a child space takes a
 /// contributor; an appeal is the sanctioned member's own (checked by the
-/// caller), and suspension does not take it away.
+/// caller), and no sanction takes it away.
 fn decide_proposal(context: &Context<'_>, kind: ProposalKind) -> Decision {
     let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
+    // Appealing is the sanctioned member's right, whatever the sanction.
     if kind == ProposalKind::Appeal {
         return Decision::Allow;
     }
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
     if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(Denial::Suspended);
+        return Decision::Deny(suspended(context));
     }
     let required = match kind {
         ProposalKind::CreateSpace => Standing::Contributor,
@@ -397,10 +418,54 @@ fn decide_vote(context: &Context<'_>, eligible: bool) -> Decision {
         return Decision::Deny(Denial::Banned);
     }
     if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(Denial::Suspended);
+        return Decision::Deny(suspended(context));
     }
     if !eligible {
         return Decision::Deny(Denial::NotEligible);
+    }
+    Decision::Allow
+}
+
+fn suspended(context: &Context<'_>) -> Denial {
+    Denial::Suspended {
+        until: context.actor.suspended_until,
+    }
+}
+
+/// Members report, unless suspended or banned.
+fn decide_report(context: &Context<'_>) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(suspended(context));
+    }
+    match actor.standing {
+        None => Decision::Deny(Denial::NotMember),
+        Some(_) => Decision::Allow,
+    }
+}
+
+/// Reviewers and stewards sanction members of a lower standing.
+fn decide_sanction(context: &Context<'_>, target: Option<Standing>) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(suspended(context));
+    }
+    let Some(standing) = actor.standing else {
+        return Decision::Deny(Denial::NotMember);
+    };
+    if standing < Standing::Reviewer {
+        return Decision::Deny(Denial::Forbidden {
+            required: Standing::Reviewer,
+        });
+    }
+    if target.is_some_and(|target| target >= standing) {
+        return Decision::Deny(Denial::Outranked);
     }
     Decision::Allow
 }

@@ -9,11 +9,13 @@
 //! - [`charter`]: the charter's types and defaults, merge-patch resolution
 //!   through ancestors, locked fields, validation naming the field;
 //! - [`decide`](mod@decide): publish, queue for review or deny (with a stable reason);
+//! - [`sanctions`]: the ladder's next step, its decay, lighter steps only;
 //! - [`standing`]: promotion and what is missing for the next standing;
 //! - [`votes`]: the tally of a proposal, when it passes, when it is settled.
 
 pub mod charter;
 pub mod decide;
+pub mod sanctions;
 pub mod standing;
 pub mod votes;
 
@@ -21,6 +23,7 @@ pub use charter::{Charter, CharterError, JoinPolicy, Span, Visibility};
 pub use decide::{
     Action, ActorFacts, Context, Decision, Denial, PageFacts, QueueReason, SanctionKind, decide,
 };
+pub use sanctions::{StepError, step_to_issue};
 pub use standing::{MemberFacts, Missing, missing_for_next, promotion_due};
 pub use votes::{Bar, Tally, rule_for};
 

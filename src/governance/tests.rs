@@ -12,7 +12,7 @@ use super::decide::{
     Action, ActorFacts, Context, Decision, Denial, PageFacts, QueueReason, SanctionKind, decide,
 };
 use super::standing::{MemberFacts, Missing, missing_for_next, promotion_due};
-use crate::model::{Standing, Timestamp};
+use crate::model::{ProposalKind, Standing, Timestamp};
 
 const NOW: i64 = 1_800_000_000_000;
 
@@ -103,7 +103,7 @@ fn every_reason_to_deny() {
                 ..actor(Some(Steward))
             },
             edit(&home),
-            Decision::Deny(Denial::Suspended),
+            Decision::Deny(Denial::Suspended { until: None }),
         ),
         (
             "banned",
@@ -183,7 +183,7 @@ fn every_reason_to_deny() {
                 own_revision: false,
                 restores_own_work: false,
             },
-            Decision::Deny(Denial::Suspended),
+            Decision::Deny(Denial::Suspended { until: None }),
         ),
         (
             "appoint a steward",
@@ -198,6 +198,92 @@ fn every_reason_to_deny() {
             actor(Some(Reviewer)),
             Action::Appoint { to: Contributor },
             Decision::Deny(Denial::Forbidden { required: Steward }),
+        ),
+        (
+            "newcomer proposes a charter change",
+            default.clone(),
+            actor(Some(Newcomer)),
+            Action::Propose {
+                kind: ProposalKind::CharterChange,
+            },
+            Decision::Deny(Denial::Forbidden {
+                required: Contributor,
+            }),
+        ),
+        (
+            "outsider proposes a child space",
+            default.clone(),
+            actor(None),
+            Action::Propose {
+                kind: ProposalKind::CreateSpace,
+            },
+            Decision::Deny(Denial::NotMember),
+        ),
+        (
+            "banned member appeals",
+            default.clone(),
+            ActorFacts {
+                sanctions: vec![SanctionKind::Ban],
+                ..actor(None)
+            },
+            Action::Propose {
+                kind: ProposalKind::Appeal,
+            },
+            Decision::Allow,
+        ),
+        (
+            "suspended member votes, told until when",
+            default.clone(),
+            ActorFacts {
+                sanctions: vec![SanctionKind::Suspension],
+                suspended_until: Some(Timestamp::from_millis(NOW + 60_000)),
+                ..actor(Some(Reviewer))
+            },
+            Action::Vote { eligible: true },
+            Decision::Deny(Denial::Suspended {
+                until: Some(Timestamp::from_millis(NOW + 60_000)),
+            }),
+        ),
+        (
+            "member not eligible when it opened",
+            default.clone(),
+            actor(Some(Steward)),
+            Action::Vote { eligible: false },
+            Decision::Deny(Denial::NotEligible),
+        ),
+        (
+            "outsider reports",
+            default.clone(),
+            actor(None),
+            Action::Report,
+            Decision::Deny(Denial::NotMember),
+        ),
+        (
+            "contributor sanctions",
+            default.clone(),
+            actor(Some(Contributor)),
+            Action::Sanction {
+                target: Some(Newcomer),
+            },
+            Decision::Deny(Denial::Forbidden { required: Reviewer }),
+        ),
+        (
+            "reviewer sanctions a reviewer",
+            default.clone(),
+            actor(Some(Reviewer)),
+            Action::Sanction {
+                target: Some(Reviewer),
+            },
+            Decision::Deny(Denial::Outranked),
+        ),
+        (
+            "steward sanctions a reviewer",
+            default.clone(),
+            actor(Some(Steward)),
+            Action::Sanction {
+                target: Some(Reviewer),
+            },
+            Decision::Allow,
         ),
         (
             "reviewer mass-rolls back",
@@ -221,7 +307,7 @@ fn every_reason_to_deny() {
                 ..actor(Some(Steward))
             },
             Action::MassRollback,
-            Decision::Deny(Denial::Suspended),
+            Decision::Deny(Denial::Suspended { until: None }),
         ),
     ];
     for (name, charter, actor, action, expected) in cases {
@@ -550,6 +636,7 @@ fn any_actor() -> impl Strategy<Value = ActorFacts> {
             standing,
             is_admin,
             sanctions,
+            suspended_until: None,
             recent_edits: ages
                 .into_iter()
                 .map(|age| Timestamp::from_millis(NOW - age))
@@ -572,6 +659,10 @@ enum AnyAction {
     },
     Appoint(Standing),
     MassRollback,
+    Propose(ProposalKind),
+    Vote(bool),
+    Report,
+    Sanction(Option<Standing>),
 }
 
 fn any_action() -> impl Strategy<Value = AnyAction> {
@@ -592,6 +683,17 @@ fn any_action() -> impl Strategy<Value = AnyAction> {
             .prop_map(|(own, restores)| AnyAction::Review { own, restores }),
         standing().prop_map(AnyAction::Appoint),
         Just(AnyAction::MassRollback),
+        prop_oneof![
+            Just(ProposalKind::CharterChange),
+            Just(ProposalKind::RoleChange),
+            Just(ProposalKind::Appeal),
+            Just(ProposalKind::Dispute),
+            Just(ProposalKind::CreateSpace),
+        ]
+        .prop_map(AnyAction::Propose),
+        any::<bool>().prop_map(AnyAction::Vote),
+        Just(AnyAction::Report),
+        proptest::option::of(standing()).prop_map(AnyAction::Sanction),
     ]
 }
 
@@ -630,6 +732,15 @@ fn run(charter: &Charter, actor: &ActorFacts, action: &AnyAction) -> Decision {
         ),
         AnyAction::Appoint(to) => decide(&context, &Action::Appoint { to: *to }),
         AnyAction::MassRollback => decide(&context, &Action::MassRollback),
+        AnyAction::Propose(kind) => decide(&context, &Action::Propose { kind: *kind }),
+        AnyAction::Vote(eligible) => decide(
+            &context,
+            &Action::Vote {
+                eligible: *eligible,
+            },
+        ),
+        AnyAction::Report => decide(&context, &Action::Report),
+        AnyAction::Sanction(target) => decide(&context, &Action::Sanction { target: *target }),
     }
 }
 

@@ -131,6 +131,14 @@ fn title(code: &str) -> &'static str {
         "self_approval" => "Self-approval",
         "conflict_of_interest" => "Conflict of interest",
         "needs_proposal" => "Needs a proposal",
+        "not_eligible" => "Not eligible",
+        "proposal_closed" => "Proposal closed",
+        "no_eligible_voters" => "No eligible voters",
+        "step_too_heavy" => "Step too heavy",
+        "already_appealed" => "Already appealed",
+        "not_in_force" => "Not in force",
+        "not_disputed" => "Not disputed",
+        "already_disputed" => "Already disputed",
         "page_exists" => "Page exists",
         "deleted" => "Page deleted",
         "too_large" => "Too large",
@@ -205,6 +213,10 @@ impl From<ServiceError> for ApiError {
                     Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
                         .with("lock_to", json!(lock_to))
                 }
+                Denial::Suspended { until } => {
+                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
+                        .with("until", json!(until))
+                }
                 other => Self::new(StatusCode::FORBIDDEN, other.code(), detail),
             },
             ServiceError::Charter(CharterError::Invalid { field, .. }) => {
@@ -215,6 +227,7 @@ impl From<ServiceError> for ApiError {
                     .with("field", json!(field))
             }
             ServiceError::Conflict(code, _) => Self::new(StatusCode::CONFLICT, code, detail),
+            ServiceError::Refused(code, _) => Self::new(StatusCode::BAD_REQUEST, code, detail),
             ServiceError::Internal(internal) => {
                 tracing::error!(error = %internal, "internal error");
                 Self::internal()

@@ -26,7 +26,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::service::App;
-use api::{accounts, changes, feeds, governance, links, ops, pages, proposals, search, spaces};
+use api::{
+    accounts, changes, feeds, governance, links, ops, pages, proposals, sanctions, search, spaces,
+};
 use error::ApiError;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests
@@ -113,6 +115,18 @@ pub fn router(app: App) -> Router {
         .route(
             "/api/v1/spaces/{space}/proposals/{id}/vote",
             put(proposals::vote),
+        )
+        .route(
+            "/api/v1/spaces/{space}/reports",
+            get(sanctions::reports).post(sanctions::report),
+        )
+        .route(
+            "/api/v1/spaces/{space}/sanctions",
+            get(sanctions::list).post(sanctions::issue),
+        )
+        .route(
+            "/api/v1/spaces/{space}/sanctions/{id}/appeal",
+            post(sanctions::appeal),
         )
         .route(
             "/api/v1/spaces/{space}/log",

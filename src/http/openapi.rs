@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    accounts, changes, feeds, governance, links, ops, pages, proposals, search, spaces,
+    accounts, changes, feeds, governance, links, ops, pages, proposals, sanctions, search, spaces,
 };
 use super::error::Problem;
 
@@ -59,6 +59,11 @@ use super::error::Problem;
         proposals::open,
         proposals::get,
         proposals::vote,
+        sanctions::report,
+        sanctions::reports,
+        sanctions::issue,
+        sanctions::list,
+        sanctions::appeal,
         governance::health,
         governance::watch,
         governance::unwatch,

@@ -138,6 +138,12 @@ pub enum EventKind {
     ProposalClose,
     /// A passed `charter_change` changed the charter.
     CharterChange,
+    Report,
+    Sanction,
+    /// A sanction ended, or an appeal lifted it.
+    SanctionLift,
+    /// A sanctioned member appealed (an `appeal` proposal opened).
+    Appeal,
 }
 
 impl EventKind {
@@ -177,6 +183,10 @@ impl EventKind {
             Self::Vote => "vote",
             Self::ProposalClose => "proposal_close",
             Self::CharterChange => "charter_change",
+            Self::Report => "report",
+            Self::Sanction => "sanction",
+            Self::SanctionLift => "sanction_lift",
+            Self::Appeal => "appeal",
             _ => return None,
         })
     }

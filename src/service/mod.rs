@@ -17,6 +17,7 @@ mod proposals;
 mod rendering;
 mod reviews;
 mod rollbacks;
+mod sanctions;
 mod search;
 mod spaces;
 mod views;
@@ -93,6 +94,9 @@ pub enum ServiceError {
     /// A conflict with its own code (`space_exists`, `not_pending`…).
     #[error("{1}")]
     Conflict(&'static str, String),
+    /// Input refused for a reason with its own code (`step_too_heavy`).
+    #[error("{1}")]
+    Refused(&'static str, String),
     #[error("internal error: {0}")]
     Internal(String),
 }

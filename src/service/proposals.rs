@@ -48,6 +48,12 @@ struct RolePayload {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct AppealPayload {
+    sanction: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SpacePayload {
     slug: String,
     title: String,
@@ -145,12 +151,28 @@ impl App {
                     reason: "a create_space proposal passed".to_owned(),
                 }))
             }
-            ProposalKind::Appeal | ProposalKind::Dispute => {
-                Err(ServiceError::InvalidInput(format!(
-                    "{} proposals are opened from the sanction or the dispute they concern",
-                    kind_name(kind)
-                )))
+            ProposalKind::Appeal => {
+                let AppealPayload { sanction } = payload("appeal", value)?;
+                match self.store().sanction(sanction)? {
+                    Some(found) if found.space == place.slug.as_str() => {
+                        if found.lifted_at.is_some() {
+                            return Err(ServiceError::Conflict(
+                                "not_in_force",
+                                format!("sanction {sanction} was lifted already"),
+                            ));
+                        }
+                        Ok(Effect::LiftSanction { sanction })
+                    }
+                    _ => Err(ServiceError::NotFound(format!(
+                        "{} has no sanction {sanction}",
+                        place.slug
+                    ))),
+                }
             }
+            ProposalKind::Dispute => Err(ServiceError::InvalidInput(format!(
+                "{} proposals are opened from the dispute they concern",
+                kind_name(kind)
+            ))),
         }
     }
 
@@ -190,6 +212,12 @@ impl App {
         space: &str,
         request: ProposalRequest,
     ) -> ServiceResult<ProposalView> {
+        if request.kind == ProposalKind::Appeal {
+            return Err(ServiceError::InvalidInput(
+                "an appeal is opened by the sanctioned member: POST .../sanctions/{id}/appeal"
+                    .to_owned(),
+            ));
+        }
         let place = self.place(Some(actor), space)?;
         let facts = self.actor_facts(actor, &place)?;
         if let Decision::Deny(denial) =
@@ -197,7 +225,7 @@ impl App {
         {
             return Err(ServiceError::Denied(denial));
         }
-        self.open_checked(actor, &place, request).await
+        self.open_checked(actor, &place, request, None).await
     }
 
     /// Opens a proposal the engine (or the sanction it appeals) allowed.
@@ -206,6 +234,7 @@ impl App {
         actor: &Actor,
         place: &Place,
         request: ProposalRequest,
+        appeal_of: Option<u64>,
     ) -> ServiceResult<ProposalView> {
         let title = request.title.trim().to_owned();
         if title.is_empty()
@@ -222,11 +251,13 @@ impl App {
                 "rationale is at most {MAX_RATIONALE_CHARS} characters"
             )));
         }
-        if !matches!(request.kind, ProposalKind::Appeal | ProposalKind::Dispute) {
-            self.effect_of(place, request.kind, &request.payload, actor.id)?;
-        }
+        self.effect_of(place, request.kind, &request.payload, actor.id)?;
         let rule = rule_for(&place.charter, request.kind).clone();
-        let eligible = self.eligible_voters(place, rule.eligible_min)?;
+        // Nobody votes on their own appeal.
+        let mut eligible = self.eligible_voters(place, rule.eligible_min)?;
+        if request.kind == ProposalKind::Appeal {
+            eligible.retain(|&voter| voter != actor.id);
+        }
         if eligible.is_empty() {
             return Err(ServiceError::Conflict(
                 "no_eligible_voters",
@@ -238,7 +269,7 @@ impl App {
             ));
         }
         let closes_at = Timestamp::now().plus_seconds(rule.duration.seconds() as i64);
-        let proposal = self
+        let opened = self
             .store()
             .open_proposal(NewProposal {
                 space: place.slug.clone(),
@@ -251,9 +282,16 @@ impl App {
                 eligible,
                 quorum: rule.quorum,
                 threshold: rule.threshold,
+                appeal_of,
             })
-            .await?;
-        self.proposal_view(&proposal)
+            .await;
+        match opened {
+            Ok(proposal) => self.proposal_view(&proposal),
+            Err(StoreError::AlreadyAppealed) => Err(super::sanctions::already_appealed(
+                appeal_of.unwrap_or_default(),
+            )),
+            Err(error) => Err(error.into()),
+        }
     }
 
     fn proposal_in(&self, place: &Place, id: u64) -> ServiceResult<Proposal> {

@@ -139,6 +139,7 @@ impl App {
         if !self.is_member(viewer, &place)? {
             return Err(ServiceError::Denied(Denial::NotMember));
         }
+        let reports = self.store().reports(&place.slug)?;
         let mut items = Vec::new();
         for revision in self.store().pending(&place.slug)? {
             let line = self
@@ -159,6 +160,10 @@ impl App {
                 approvals: revision.approvals.len() as u32,
                 approvals_required: place.charter.edit.approvals_required,
                 conflicting,
+                reports: reports
+                    .iter()
+                    .filter(|r| r.revision == Some(revision.id))
+                    .count() as u32,
             });
         }
         Ok(items)
@@ -341,6 +346,7 @@ impl App {
     /// consensus and promotions.
     pub async fn governance_tick(&self) -> ServiceResult<()> {
         self.close_due_proposals().await?;
+        self.store().lift_ended_sanctions(Timestamp::now()).await?;
         self.settle_lazy_consensus().await?;
         self.promote_due_members().await?;
         Ok(())

@@ -297,12 +297,14 @@ impl App {
 
     /// What the engine needs to know of `actor` in `place`.
     pub(super) fn actor_facts(&self, actor: &Actor, place: &Place) -> ServiceResult<ActorFacts> {
+        let (sanctions, suspended_until) = self.sanction_facts(actor.id, place)?;
         Ok(ActorFacts {
             standing: self
                 .membership(actor.id, &place.chain)?
                 .map(|(_, m)| m.standing),
             is_admin: actor.is_admin,
-            sanctions: Vec::new(),
+            sanctions,
+            suspended_until,
             recent_edits: self
                 .inner
                 .governance
@@ -593,7 +595,7 @@ impl App {
             standing: member.standing,
             since: member.since,
             accepted_edits: member.accepted_edits,
-            sanctioned: false,
+            sanctioned: self.held_back(user.id, &place)?,
         };
         let next = missing_for_next(&place.charter, &facts, Timestamp::now()).map(
             |(standing, missing)| NextStandingView {
@@ -613,6 +615,15 @@ impl App {
         })
     }
 
+    /// Whether a sanction in force (probation, suspension, ban) holds the
+    /// member's promotion back.
+    fn held_back(&self, user: UserId, place: &Place) -> ServiceResult<bool> {
+        let (sanctions, _) = self.sanction_facts(user, place)?;
+        Ok(sanctions
+            .iter()
+            .any(|kind| *kind != crate::governance::SanctionKind::Warning))
+    }
+
     /// Promotes the author if the charter's rule is now met.
     pub(super) async fn promote_if_due(&self, place: &Place, user: UserId) -> ServiceResult<bool> {
         let Some(member) = self.store().member(&place.slug, user)? else {
@@ -622,7 +633,7 @@ impl App {
             standing: member.standing,
             since: member.since,
             accepted_edits: member.accepted_edits,
-            sanctioned: false,
+            sanctioned: self.held_back(user, place)?,
         };
         if !crate::governance::promotion_due(&place.charter, &facts, Timestamp::now()) {
             return Ok(false);

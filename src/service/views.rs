@@ -285,6 +285,8 @@ pub struct ReviewItemView {
     /// True when the page moved on since and the revision no longer merges
     /// cleanly: approving it answers 409 `edit_conflict`.
     pub conflicting: bool,
+    /// Members' reports naming this revision.
+    pub reports: u32,
 }
 
 /// The outcome of a review.
@@ -429,4 +431,40 @@ pub struct ProposalView {
 pub struct VoteView {
     pub state: crate::model::ProposalState,
     pub tally: crate::governance::Tally,
+}
+
+/// A sanction: what, why, by whom, until when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SanctionView {
+    pub id: u64,
+    /// Username of the sanctioned member.
+    pub user: String,
+    /// `warning`, `probation`, `suspension` or `ban`.
+    pub kind: String,
+    /// The ladder step (`"probation:7d"`).
+    pub step: String,
+    pub reason: String,
+    /// Username of the issuer.
+    pub issued_by: String,
+    pub starts_at: Timestamp,
+    /// `null` for a warning and a ban.
+    pub ends_at: Option<Timestamp>,
+    /// In force now (a warning records only, so never).
+    pub active: bool,
+    pub lifted_at: Option<Timestamp>,
+    pub lift_reason: Option<String>,
+    /// The appeal proposal, if appealed.
+    pub appeal: Option<u64>,
+}
+
+/// A report of a revision or a member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: u64,
+    /// Username of the reporter.
+    pub reporter: String,
+    pub user: Option<String>,
+    pub revision: Option<RevisionId>,
+    pub reason: String,
+    pub at: Timestamp,
 }

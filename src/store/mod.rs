@@ -14,6 +14,7 @@ mod pages;
 mod proposals;
 pub mod records;
 mod reviews;
+mod sanctions;
 mod spaces;
 mod text;
 mod tx;
@@ -30,6 +31,7 @@ pub use pages::{Expected, LogEntry, NewRevision, PageMove};
 pub use proposals::{Closing, Effect, NewProposal};
 pub use records::*;
 pub use reviews::{Publication, Review, Reviewed, Verdict};
+pub use sanctions::{NewReport, NewSanction};
 pub use spaces::{MembershipChange, NewSpace};
 pub use text::PreparedText;
 
@@ -74,6 +76,8 @@ pub enum StoreError {
     NeedsPublication,
     #[error("the proposal is closed")]
     ProposalClosed,
+    #[error("this sanction has been appealed already")]
+    AlreadyAppealed,
     #[error("no such record")]
     NotFound,
 }

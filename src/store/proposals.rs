@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::records::{Event, Proposal, Space};
+use super::sanctions;
 use super::spaces::{self, MembershipChange, NewSpace, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -26,6 +27,8 @@ pub struct NewProposal {
     pub eligible: Vec<UserId>,
     pub quorum: f64,
     pub threshold: f64,
+    /// The sanction an `appeal` appeals (each is appealed once).
+    pub appeal_of: Option<u64>,
 }
 
 /// What a passed proposal does, applied with its close.
@@ -38,6 +41,10 @@ pub enum Effect {
     },
     Standing(MembershipChange),
     CreateSpace(NewSpace),
+    /// A passed appeal lifts the sanction (a ban's standing comes back).
+    LiftSanction {
+        sanction: u64,
+    },
 }
 
 /// A proposal closing, passed or not.
@@ -108,6 +115,17 @@ impl Store {
                 &proposal.title,
                 now,
             ))?;
+            if let Some(sanction) = new.appeal_of {
+                sanctions::mark_appealed(tx, sanction, proposal.id)?;
+                tx.append_event(entry(
+                    &proposal.space,
+                    EventKind::Appeal,
+                    Some(proposal.proposer),
+                    format!("sanction:{sanction}"),
+                    &proposal.rationale,
+                    now,
+                ))?;
+            }
             Ok(proposal)
         })
         .await
@@ -244,6 +262,10 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
         }
         Effect::CreateSpace(new) => {
             spaces::create_space(tx, new, now)?;
+        }
+        Effect::LiftSanction { sanction } => {
+            let reason = format!("appeal (proposal {}) passed", proposal.id);
+            sanctions::lift(tx, *sanction, &reason, true, now)?;
         }
     }
     Ok(())

@@ -194,6 +194,43 @@ pub struct Proposal {
     pub outcome: String,
 }
 
+/// A sanction issued to a member of a space (and so of its children).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sanction {
+    pub id: u64,
+    pub space: String,
+    pub user: UserId,
+    /// The ladder step: "warning", "probation:7d", "suspension:1d", "ban".
+    pub step: String,
+    pub reason: String,
+    pub issued_by: UserId,
+    pub starts_at: Timestamp,
+    /// `None` for a warning and a ban.
+    pub ends_at: Option<Timestamp>,
+    #[serde(default)]
+    pub lifted_at: Option<Timestamp>,
+    #[serde(default)]
+    pub lift_reason: String,
+    /// The appeal proposal, once appealed (once per sanction).
+    #[serde(default)]
+    pub appeal: Option<u64>,
+    /// A ban's member's standing before it, restored if an appeal passes.
+    #[serde(default)]
+    pub previous_standing: Option<crate::model::Standing>,
+}
+
+/// A member's report of a revision or a member.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub id: u64,
+    pub space: String,
+    pub reporter: UserId,
+    pub user: Option<UserId>,
+    pub revision: Option<RevisionId>,
+    pub reason: String,
+    pub at: Timestamp,
+}
+
 /// A request to join a space that admits members on approval.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct JoinRequest {

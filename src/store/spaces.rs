@@ -60,7 +60,7 @@ pub(super) fn entry(
     }
 }
 
-fn member_key(space: &str, user: UserId) -> Vec<u8> {
+pub(super) fn member_key(space: &str, user: UserId) -> Vec<u8> {
     joined_key(space, &user_key(user))
 }
 
@@ -96,7 +96,7 @@ pub(super) fn put_member(
     Ok(member)
 }
 
-fn remove_member(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
+pub(super) fn remove_member(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
     tx.remove(TreeId::Members, &member_key(space, user))?;
     tx.remove(TreeId::UserSpaces, &index_key(space, user))
 }

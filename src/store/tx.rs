@@ -69,10 +69,22 @@ pub(crate) enum TreeId {
     SpaceProposals,
     /// closing time (ms) ++ proposal id → (): open proposals by deadline.
     ProposalDeadlines,
+    /// sanction id → Sanction.
+    Sanctions,
+    /// space ++ 0 ++ sanction id → ().
+    SpaceSanctions,
+    /// user id ++ sanction id → ().
+    UserSanctions,
+    /// end time (ms) ++ sanction id → (): sanctions to lift, by end.
+    SanctionEnds,
+    /// report id → Report.
+    Reports,
+    /// space ++ 0 ++ report id → ().
+    SpaceReports,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 25] = [
+    pub(crate) const ALL: [TreeId; 31] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -98,6 +110,12 @@ impl TreeId {
         TreeId::Proposals,
         TreeId::SpaceProposals,
         TreeId::ProposalDeadlines,
+        TreeId::Sanctions,
+        TreeId::SpaceSanctions,
+        TreeId::UserSanctions,
+        TreeId::SanctionEnds,
+        TreeId::Reports,
+        TreeId::SpaceReports,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -127,6 +145,12 @@ impl TreeId {
             TreeId::Proposals => "proposals",
             TreeId::SpaceProposals => "space_proposals",
             TreeId::ProposalDeadlines => "proposal_deadlines",
+            TreeId::Sanctions => "sanctions",
+            TreeId::SpaceSanctions => "space_sanctions",
+            TreeId::UserSanctions => "user_sanctions",
+            TreeId::SanctionEnds => "sanction_ends",
+            TreeId::Reports => "reports",
+            TreeId::SpaceReports => "space_reports",
         }
     }
 }

@@ -18,6 +18,7 @@ mod rendering;
 mod replay;
 mod restart;
 mod reviews;
+mod sanctions;
 mod search;
 mod search_known_items;
 mod support;

@@ -8,5 +8,6 @@ pub mod links;
 pub mod ops;
 pub mod pages;
 pub mod proposals;
+pub mod sanctions;
 pub mod search;
 pub mod spaces;

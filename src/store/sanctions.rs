@@ -1,0 +1,256 @@
+//! Reports and sanctions: issuing one (a ban ends the membership in the
+//! same transaction), lifting one (at its end, or by a passed appeal, which
+//! gives a banned member their standing back), and the indexes that find a
+//! member's sanctions and the ones due to end.
+
+use super::records::{Event, Member, Report, Sanction};
+use super::spaces::{self, entry};
+use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
+use super::{Store, StoreError};
+use crate::model::{EventKind, RevisionId, SpaceSlug, Standing, Timestamp, UserId};
+
+/// A sanction about to be issued (its step chosen by the service).
+#[derive(Debug, Clone)]
+pub struct NewSanction {
+    pub space: SpaceSlug,
+    pub user: UserId,
+    pub username: String,
+    pub step: String,
+    pub reason: String,
+    pub issued_by: UserId,
+    pub ends_at: Option<Timestamp>,
+    /// A ban: the membership ends now (and comes back if an appeal passes).
+    pub ends_membership: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub space: SpaceSlug,
+    pub reporter: UserId,
+    pub user: Option<(UserId, String)>,
+    pub revision: Option<RevisionId>,
+    pub reason: String,
+}
+
+fn end_key(at: Timestamp, id: u64) -> [u8; 16] {
+    pair_key(at.millis().max(0) as u64, id)
+}
+
+fn load(tx: &Tx<'_>, id: u64) -> Result<Sanction, Abort> {
+    tx.get(TreeId::Sanctions, &id.to_be_bytes())?
+        .ok_or_else(|| StoreError::NotFound.into())
+}
+
+/// Lifts a sanction (idempotent); a passed appeal of a ban (`restore`)
+/// gives the member their standing back.
+pub(super) fn lift(
+    tx: &Tx<'_>,
+    id: u64,
+    reason: &str,
+    restore: bool,
+    now: Timestamp,
+) -> Result<Option<Sanction>, Abort> {
+    let mut sanction = load(tx, id)?;
+    if sanction.lifted_at.is_some() {
+        return Ok(None);
+    }
+    sanction.lifted_at = Some(now);
+    sanction.lift_reason = reason.to_owned();
+    if let Some(ends) = sanction.ends_at {
+        tx.remove(TreeId::SanctionEnds, &end_key(ends, id))?;
+    }
+    if restore && let Some(standing) = sanction.previous_standing {
+        spaces::put_member(tx, &sanction.space, sanction.user, standing, now)?;
+    }
+    tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
+    tx.append_event(Event {
+        subject: Some(sanction.user),
+        ..entry(
+            &sanction.space,
+            EventKind::SanctionLift,
+            None,
+            format!("sanction:{id}"),
+            reason,
+            now,
+        )
+    })?;
+    Ok(Some(sanction))
+}
+
+/// Marks `sanction` as appealed by proposal `proposal` (once only).
+pub(super) fn mark_appealed(tx: &Tx<'_>, id: u64, proposal: u64) -> Result<(), Abort> {
+    let mut sanction = load(tx, id)?;
+    if sanction.appeal.is_some() {
+        return Err(StoreError::AlreadyAppealed.into());
+    }
+    sanction.appeal = Some(proposal);
+    tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)
+}
+
+impl Store {
+    pub async fn issue_sanction(&self, new: NewSanction) -> Result<Sanction, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let space = new.space.as_str();
+            let previous_standing: Option<Standing> = if new.ends_membership {
+                let member: Option<Member> =
+                    tx.get(TreeId::Members, &spaces::member_key(space, new.user))?;
+                spaces::remove_member(tx, space, new.user)?;
+                member.map(|m| m.standing)
+            } else {
+                None
+            };
+            let sanction = Sanction {
+                id: tx.next_id("sanction")?,
+                space: space.to_owned(),
+                user: new.user,
+                step: new.step.clone(),
+                reason: new.reason.clone(),
+                issued_by: new.issued_by,
+                starts_at: now,
+                ends_at: new.ends_at,
+                lifted_at: None,
+                lift_reason: String::new(),
+                appeal: None,
+                previous_standing,
+            };
+            let id = sanction.id;
+            tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
+            tx.put_raw(
+                TreeId::SpaceSanctions,
+                &joined_key(space, &id.to_be_bytes()),
+                &[],
+            )?;
+            tx.put_raw(TreeId::UserSanctions, &pair_key(new.user, id), &[])?;
+            if let Some(ends) = new.ends_at {
+                tx.put_raw(TreeId::SanctionEnds, &end_key(ends, id), &[])?;
+            }
+            tx.append_event(Event {
+                subject: Some(new.user),
+                detail: serde_json::json!({ "step": new.step, "user": new.username }),
+                ..entry(
+                    space,
+                    EventKind::Sanction,
+                    Some(new.issued_by),
+                    format!("sanction:{id}"),
+                    &new.reason,
+                    now,
+                )
+            })?;
+            Ok(sanction)
+        })
+        .await
+    }
+
+    /// Lifts every sanction whose end has come; returns how many.
+    pub async fn lift_ended_sanctions(&self, now: Timestamp) -> Result<usize, StoreError> {
+        let end = pair_key(now.millis().max(0) as u64, u64::MAX);
+        let due: Vec<u64> = self
+            .trees()
+            .tree(TreeId::SanctionEnds)
+            .range(..=end)
+            .keys()
+            .map(|key| Ok(tx::seq_from_key(&key?[8..])))
+            .collect::<Result<_, StoreError>>()?;
+        for &id in &due {
+            self.write(0, move |tx| {
+                lift(tx, id, "its time is over", false, Timestamp::now())
+            })
+            .await?;
+        }
+        Ok(due.len())
+    }
+
+    pub fn sanction(&self, id: u64) -> Result<Option<Sanction>, StoreError> {
+        self.get(TreeId::Sanctions, &id.to_be_bytes())
+    }
+
+    /// Every sanction `user` ever received, in every space, oldest first.
+    pub fn sanctions_of(&self, user: UserId) -> Result<Vec<Sanction>, StoreError> {
+        let prefix = user.to_be_bytes();
+        let mut sanctions = Vec::new();
+        for key in self
+            .trees()
+            .tree(TreeId::UserSanctions)
+            .scan_prefix(prefix)
+            .keys()
+        {
+            let id = tx::seq_from_key(&key?[8..]);
+            sanctions.extend(self.sanction(id)?);
+        }
+        Ok(sanctions)
+    }
+
+    /// The sanctions issued in `space`, newest first.
+    pub fn space_sanctions(&self, space: &SpaceSlug) -> Result<Vec<Sanction>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        let mut sanctions = Vec::new();
+        for key in self
+            .trees()
+            .tree(TreeId::SpaceSanctions)
+            .scan_prefix(&prefix)
+            .keys()
+            .rev()
+        {
+            let id = tx::seq_from_key(&key?[prefix.len()..]);
+            sanctions.extend(self.sanction(id)?);
+        }
+        Ok(sanctions)
+    }
+
+    pub async fn report(&self, new: NewReport) -> Result<Report, StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let report = Report {
+                id: tx.next_id("report")?,
+                space: new.space.to_string(),
+                reporter: new.reporter,
+                user: new.user.as_ref().map(|(id, _)| *id),
+                revision: new.revision,
+                reason: new.reason.clone(),
+                at: now,
+            };
+            tx.put(TreeId::Reports, &report.id.to_be_bytes(), &report)?;
+            tx.put_raw(
+                TreeId::SpaceReports,
+                &joined_key(&report.space, &report.id.to_be_bytes()),
+                &[],
+            )?;
+            let target = match (&new.user, new.revision) {
+                (_, Some(revision)) => format!("revision:{revision}"),
+                (Some((_, name)), None) => format!("user:{name}"),
+                (None, None) => format!("space:{}", report.space),
+            };
+            tx.append_event(Event {
+                revision: new.revision,
+                ..entry(
+                    &report.space,
+                    EventKind::Report,
+                    Some(new.reporter),
+                    target,
+                    &new.reason,
+                    now,
+                )
+            })?;
+            Ok(report)
+        })
+        .await
+    }
+
+    /// The reports made in `space`, newest first.
+    pub fn reports(&self, space: &SpaceSlug) -> Result<Vec<Report>, StoreError> {
+        let prefix = joined_key(space.as_str(), b"");
+        let mut reports = Vec::new();
+        for key in self
+            .trees()
+            .tree(TreeId::SpaceReports)
+            .scan_prefix(&prefix)
+            .keys()
+            .rev()
+        {
+            let id = tx::seq_from_key(&key?[prefix.len()..]);
+            reports.extend(self.get::<Report>(TreeId::Reports, &id.to_be_bytes())?);
+        }
+        Ok(reports)
+    }
+}
