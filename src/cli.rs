@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use ostrom::auth::Password;
-use ostrom::config::Config;
+use ostrom::config::{AdminPower, Config};
 use ostrom::search::{Lang, SearchIndex, rebuild};
 use ostrom::service::{App, Registration, StoreFeed};
 
@@ -83,6 +83,27 @@ struct ServeArgs {
     /// Mark the session cookie `Secure` (set this when serving over https).
     #[arg(long, env = "OSTROM_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The powers instance administrators hold over spaces, comma-separated:
+    /// takedown, restore-stewardship, or none.
+    #[arg(long, env = "OSTROM_ADMIN_POWERS", default_value = "takedown,restore-stewardship", value_parser = parse_powers)]
+    admin_powers: AdminPowers,
+}
+
+#[derive(Clone)]
+struct AdminPowers(Vec<AdminPower>);
+
+fn parse_powers(list: &str) -> Result<AdminPowers, String> {
+    if list.trim() == "none" {
+        return Ok(AdminPowers(Vec::new()));
+    }
+    list.split(',')
+        .map(|name| {
+            AdminPower::parse(name).ok_or_else(|| {
+                format!("{name:?} is not an admin power (takedown, restore-stewardship, none)")
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map(AdminPowers)
 }
 
 #[derive(Subcommand)]
@@ -150,6 +171,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.limits.max_page_bytes = args.max_page_bytes;
     config.sessions.secure_cookie = args.secure_cookies;
     config.default_lang = args.lang.default_lang;
+    config.governance.admin_powers = args.admin_powers.0;
     if config.limits.max_page_bytes == 0 {
         bail!("--max-page-bytes must be at least 1");
     }

@@ -27,6 +27,37 @@ pub struct GovernanceSettings {
     pub anyone_creates_spaces: bool,
     /// How often lazy consensus and promotions are looked at.
     pub tick: Duration,
+    /// The only powers instance administrators hold over spaces. Each use
+    /// is logged in the space's governance log with its reason.
+    pub admin_powers: Vec<AdminPower>,
+}
+
+/// A power an instance administrator may hold (listed in the
+/// configuration). None of them edits a charter or a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AdminPower {
+    /// Take down a revision's text (a legal request): it is replaced by a
+    /// notice, in every revision of the page that shares it.
+    Takedown,
+    /// Make a member steward of a space that has no steward left.
+    RestoreStewardship,
+}
+
+impl AdminPower {
+    pub const ALL: [AdminPower; 2] = [AdminPower::Takedown, AdminPower::RestoreStewardship];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AdminPower::Takedown => "takedown",
+            AdminPower::RestoreStewardship => "restore-stewardship",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<AdminPower> {
+        Self::ALL
+            .into_iter()
+            .find(|power| power.name() == name.trim())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +117,7 @@ impl Config {
             governance: GovernanceSettings {
                 anyone_creates_spaces: true,
                 tick: Duration::from_secs(1),
+                admin_powers: AdminPower::ALL.to_vec(),
             },
         }
     }

@@ -44,6 +44,10 @@ pub struct PageFacts {
     pub slug: String,
     /// A dispute locks the page to this standing while it is open.
     pub locked_to: Option<Standing>,
+    /// A talk page: for discussion, so members' edits publish at once
+    /// (unless on probation), and the page's protection and locks do not
+    /// apply to its talk.
+    pub talk: bool,
 }
 
 /// The moment and the rules an action is judged by.
@@ -83,6 +87,8 @@ pub enum Action<'a> {
     /// Sanction a member holding `target` standing here (`None`: not a
     /// member, e.g. a past contributor of an open space).
     Sanction { target: Option<Standing> },
+    /// Open a dispute over a page.
+    Dispute,
 }
 
 /// Why an edit waits for review.
@@ -232,6 +238,7 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
         Action::Vote { eligible } => decide_vote(context, *eligible),
         Action::Report => decide_report(context),
         Action::Sanction { target } => decide_sanction(context, *target),
+        Action::Dispute => decide_dispute(context),
     }
 }
 
@@ -283,17 +290,20 @@ fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision 
             limit: charter.edit.max_page_bytes,
         });
     }
-    if let Some(lock_to) = page.locked_to
+    if let Some(lock_to) = page.locked_to.filter(|_| !page.talk)
         && standing < lock_to
     {
         return Decision::Deny(Denial::DisputedPage { lock_to });
     }
-    let required = charter
-        .protection
-        .pages
-        .get(&page.slug)
-        .copied()
-        .unwrap_or(charter.protection.default);
+    let required = match page.talk {
+        true => charter.protection.default,
+        false => charter
+            .protection
+            .pages
+            .get(&page.slug)
+            .copied()
+            .unwrap_or(charter.protection.default),
+    };
     if standing < required {
         return Decision::Deny(Denial::ProtectedPage { required });
     }
@@ -303,7 +313,7 @@ fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision 
     if actor.under(SanctionKind::Probation) {
         return Decision::Queue(QueueReason::Probation);
     }
-    if standing < charter.edit.publish_directly_min {
+    if standing < charter.edit.publish_directly_min && !page.talk {
         return Decision::Queue(QueueReason::Standing);
     }
     Decision::Allow
@@ -468,4 +478,22 @@ fn decide_sanction(context: &Context<'_>, target: Option<Standing>) -> Decision 
         return Decision::Deny(Denial::Outranked);
     }
     Decision::Allow
+}
+
+/// Any contributor may open a dispute.
+fn decide_dispute(context: &Context<'_>) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(suspended(context));
+    }
+    match actor.standing {
+        None => Decision::Deny(Denial::NotMember),
+        Some(standing) if standing < Standing::Contributor => Decision::Deny(Denial::Forbidden {
+            required: Standing::Contributor,
+        }),
+        Some(_) => Decision::Allow,
+    }
 }

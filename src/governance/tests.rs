@@ -31,6 +31,7 @@ fn page(slug: &str) -> PageFacts {
     PageFacts {
         slug: slug.to_owned(),
         locked_to: None,
+        talk: slug.starts_with("Talk:"),
     }
 }
 
@@ -321,10 +322,63 @@ fn every_reason_to_deny() {
 }
 
 #[test]
+fn talk_pages_are_for_discussion() {
+    let charter = charter(json!({"protection": {"pages": {"Charte": "steward"}}}));
+    let talk = PageFacts {
+        slug: "Talk:Charte".to_owned(),
+        locked_to: Some(Steward),
+        talk: true,
+    };
+    // A newcomer's word on the talk page is published at once; neither the
+    // page's protection nor its dispute lock applies to its talk.
+    check(
+        &charter,
+        &actor(Some(Newcomer)),
+        edit(&talk),
+        Decision::Allow,
+    );
+    check(
+        &charter,
+        &actor(Some(Newcomer)),
+        edit(&page("Charte")),
+        Decision::Deny(Denial::ProtectedPage { required: Steward }),
+    );
+    let on_probation = ActorFacts {
+        sanctions: vec![SanctionKind::Probation],
+        ..actor(Some(Newcomer))
+    };
+    check(
+        &charter,
+        &on_probation,
+        edit(&talk),
+        Decision::Queue(QueueReason::Probation),
+    );
+    let suspended = ActorFacts {
+        sanctions: vec![SanctionKind::Suspension],
+        ..actor(Some(Contributor))
+    };
+    check(
+        &charter,
+        &suspended,
+        edit(&talk),
+        Decision::Deny(Denial::Suspended { until: None }),
+    );
+    check(&charter, &actor(None), edit(&talk), Decision::Allow);
+    let closed = self::charter(json!({"join": "approval"}));
+    check(
+        &closed,
+        &actor(None),
+        edit(&talk),
+        Decision::Deny(Denial::NotMember),
+    );
+}
+
+#[test]
 fn disputes_lock_pages_to_a_standing() {
     let locked = PageFacts {
         slug: "Litige".to_owned(),
         locked_to: Some(Reviewer),
+        talk: false,
     };
     let default = Charter::default();
     check(
@@ -670,7 +724,7 @@ fn any_action() -> impl Strategy<Value = AnyAction> {
         Just(AnyAction::Read),
         Just(AnyAction::Join),
         (
-            prop_oneof![Just("Charte"), Just("Accueil")],
+            prop_oneof![Just("Charte"), Just("Accueil"), Just("Talk:Charte")],
             0u64..500,
             proptest::option::of(standing())
         )
@@ -714,6 +768,7 @@ fn run(charter: &Charter, actor: &ActorFacts, action: &AnyAction) -> Decision {
             let page = PageFacts {
                 slug: (*slug).to_owned(),
                 locked_to: *locked_to,
+                talk: slug.starts_with("Talk:"),
             };
             decide(
                 &context,

@@ -139,6 +139,7 @@ fn title(code: &str) -> &'static str {
         "not_in_force" => "Not in force",
         "not_disputed" => "Not disputed",
         "already_disputed" => "Already disputed",
+        "has_stewards" => "Has stewards",
         "page_exists" => "Page exists",
         "deleted" => "Page deleted",
         "too_large" => "Too large",

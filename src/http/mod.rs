@@ -27,7 +27,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::service::App;
 use api::{
-    accounts, changes, feeds, governance, links, ops, pages, proposals, sanctions, search, spaces,
+    accounts, admin, changes, disputes, feeds, governance, links, ops, pages, proposals, sanctions,
+    search, spaces,
 };
 use error::ApiError;
 
@@ -70,6 +71,8 @@ pub fn router(app: App) -> Router {
             axum::routing::delete(accounts::log_out),
         )
         .route("/api/v1/me", get(accounts::me))
+        .route("/api/v1/admin/takedowns", post(admin::take_down))
+        .route("/api/v1/admin/stewards", post(admin::restore_steward))
         .route(
             "/api/v1/tokens",
             get(accounts::list_tokens).post(accounts::create_token),
@@ -116,6 +119,11 @@ pub fn router(app: App) -> Router {
             "/api/v1/spaces/{space}/proposals/{id}/vote",
             put(proposals::vote),
         )
+        .route(
+            "/api/v1/spaces/{space}/pages/{slug}/disputes",
+            post(disputes::open),
+        )
+        .route("/api/v1/spaces/{space}/disputes", get(disputes::list))
         .route(
             "/api/v1/spaces/{space}/reports",
             get(sanctions::reports).post(sanctions::report),

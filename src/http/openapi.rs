@@ -6,7 +6,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    accounts, changes, feeds, governance, links, ops, pages, proposals, sanctions, search, spaces,
+    accounts, admin, changes, disputes, feeds, governance, links, ops, pages, proposals, sanctions,
+    search, spaces,
 };
 use super::error::Problem;
 
@@ -64,6 +65,10 @@ use super::error::Problem;
         sanctions::issue,
         sanctions::list,
         sanctions::appeal,
+        disputes::open,
+        disputes::list,
+        admin::take_down,
+        admin::restore_steward,
         governance::health,
         governance::watch,
         governance::unwatch,
@@ -81,7 +86,7 @@ use super::error::Problem;
         (name = "search", description = "Full-text search and title suggestions"),
         (name = "spaces", description = "Spaces and their members"),
         (name = "governance", description = "Review, rollback, the governance log, health, watchlists and notifications"),
-        (name = "operations", description = "Health, metrics and this contract"),
+        (name = "operations", description = "Health, metrics, this contract, and administrators' powers"),
     )
 )]
 struct ApiDoc;

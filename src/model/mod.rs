@@ -104,6 +104,14 @@ pub enum ProposalState {
     Rejected,
 }
 
+/// Where a dispute over a page stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeState {
+    Open,
+    Resolved,
+}
+
 /// What an entry of the event log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -144,6 +152,12 @@ pub enum EventKind {
     SanctionLift,
     /// A sanctioned member appealed (an `appeal` proposal opened).
     Appeal,
+    /// A page became disputed (by a member, or by edit-war detection).
+    DisputeOpen,
+    /// A `dispute` proposal settled it.
+    DisputeResolve,
+    /// An instance administrator used one of the powers the configuration lists.
+    AdminPower,
 }
 
 impl EventKind {
@@ -187,6 +201,9 @@ impl EventKind {
             Self::Sanction => "sanction",
             Self::SanctionLift => "sanction_lift",
             Self::Appeal => "appeal",
+            Self::DisputeOpen => "dispute_open",
+            Self::DisputeResolve => "dispute_resolve",
+            Self::AdminPower => "admin_power",
             _ => return None,
         })
     }

@@ -66,6 +66,29 @@ impl PageSlug {
     pub fn title(&self) -> String {
         self.0.replace('_', " ")
     }
+
+    /// Talk pages are the pages `Talk:<slug>` of the same space.
+    pub const TALK_PREFIX: &'static str = "Talk:";
+
+    /// Whether this is a talk page.
+    pub fn is_talk(&self) -> bool {
+        self.0.starts_with(Self::TALK_PREFIX)
+    }
+
+    /// The talk page of this page (`None` for a talk page, or when the
+    /// prefix would make the slug too long).
+    pub fn talk(&self) -> Option<PageSlug> {
+        if self.is_talk() {
+            return None;
+        }
+        PageSlug::parse(&format!("{}{}", Self::TALK_PREFIX, self.0)).ok()
+    }
+
+    /// The page a talk page is about.
+    pub fn subject(&self) -> Option<PageSlug> {
+        let subject = self.0.strip_prefix(Self::TALK_PREFIX)?;
+        PageSlug::parse(subject).ok()
+    }
 }
 
 impl fmt::Display for PageSlug {

@@ -115,6 +115,22 @@ pub(super) fn links_of(rendered: &Rendered) -> Vec<Link> {
 }
 
 impl App {
+    /// What the engine needs to know of the page at `slug`: whether it is
+    /// a talk page, and the standing an open dispute locks it to.
+    pub(super) fn page_facts(&self, place: &Place, slug: &PageSlug) -> ServiceResult<PageFacts> {
+        let locked_to = match self.store().page_entry(&place.slug, slug)? {
+            Some(PageEntry::Page(page)) => {
+                self.store().open_dispute_of(page.id)?.map(|d| d.lock_to)
+            }
+            _ => None,
+        };
+        Ok(PageFacts {
+            slug: slug.to_string(),
+            locked_to,
+            talk: slug.is_talk(),
+        })
+    }
+
     pub(super) fn check_size(&self, text: &str) -> ServiceResult<()> {
         let limit = self.config().limits.max_page_bytes;
         if text.len() > limit {
@@ -147,10 +163,7 @@ impl App {
         for _ in 0..MAX_WRITE_ATTEMPTS {
             let planned = plan()?;
             let facts = self.actor_facts(who.actor, place)?;
-            let page = PageFacts {
-                slug: planned.slug.to_string(),
-                locked_to: None,
-            };
+            let page = self.page_facts(place, &planned.slug)?;
             let bytes = planned.markdown.len() as u64;
             let state = match self.decide(&facts, place, &Action::Edit { page: &page, bytes }) {
                 Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
@@ -231,6 +244,12 @@ impl App {
             self.existence_changed(&place.slug, slug)?;
         }
         self.promote_if_due(place, revision.author).await?;
+        // Only a revision that brings back a known text can be a revert.
+        if revision.kind == RevisionKind::Revert
+            || (revision.known_text && revision.kind == RevisionKind::Edit)
+        {
+            self.detect_edit_war(place, revision.page).await?;
+        }
         Ok(())
     }
 
@@ -451,10 +470,7 @@ impl App {
             }
             let facts = self.actor_facts(actor, &place)?;
             for affected in [&page.slug, to.as_str()] {
-                let facts_page = PageFacts {
-                    slug: affected.to_owned(),
-                    locked_to: None,
-                };
+                let facts_page = self.page_facts(&place, &PageSlug::parse(affected)?)?;
                 match self.decide(
                     &facts,
                     &place,

@@ -8,7 +8,9 @@
 //! codes; the HTTP layer maps them to statuses in one place.
 
 mod accounts;
+mod admin;
 mod changes;
+mod disputes;
 mod edits;
 mod monitoring;
 mod ops;

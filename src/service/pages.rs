@@ -140,7 +140,15 @@ impl App {
             lang: rendered.front_matter.lang.clone(),
             summary: rendered.front_matter.summary.clone(),
             revision: self.revision_view(&revision)?,
-            dispute: None,
+            dispute: self
+                .store()
+                .open_dispute_of(page.id)?
+                .map(|d| self.dispute_view(&d))
+                .transpose()?,
+            talk: PageSlug::parse(&page.slug)
+                .ok()
+                .and_then(|s| s.talk())
+                .map(|t| t.to_string()),
             redirected_from: found.redirected_from,
             created_at: page.created_at,
             updated_at: page.updated_at,

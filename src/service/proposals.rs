@@ -15,13 +15,36 @@ use super::{Actor, App, ProposalView, ServiceError, ServiceResult, VoteView};
 use crate::governance::charter::{apply_patch, change};
 use crate::governance::{Action, Bar, Charter, Decision, Tally, rule_for};
 use crate::model::{
-    Choice, EventKind, ProposalKind, ProposalState, SpaceSlug, Standing, Timestamp, UserId,
+    Choice, DisputeState, EventKind, PageSlug, ProposalKind, ProposalState, RevisionKind,
+    RevisionState, SpaceSlug, Standing, Timestamp, UserId,
 };
 use crate::store::{
-    Closing, Effect, MembershipChange, NewProposal, NewSpace, Proposal, StoreError,
+    Closing, Effect, Expected, MembershipChange, NewProposal, NewRevision, NewSpace, PreparedText,
+    Proposal, StoreError,
 };
 
 const MAX_TITLE_CHARS: usize = 200;
+const MAX_CLOSE_ATTEMPTS: usize = 16;
+
+/// What a passed proposal's effect changes beyond its own records.
+enum Touched {
+    Nothing,
+    /// Charters or spaces: resolved charters are stale.
+    Spaces,
+    /// A page rolled back: links to it may change colour.
+    Page(PageSlug),
+}
+
+fn touched_by(effect: Option<&Effect>) -> Touched {
+    match effect {
+        Some(Effect::Charter { .. } | Effect::CreateSpace(_)) => Touched::Spaces,
+        Some(Effect::ResolveDispute {
+            rollback: Some(revision),
+            ..
+        }) => Touched::Page(revision.slug.clone()),
+        _ => Touched::Nothing,
+    }
+}
 const MAX_RATIONALE_CHARS: usize = 10_000;
 
 /// What a member proposes.
@@ -50,6 +73,23 @@ struct RolePayload {
 #[serde(deny_unknown_fields)]
 struct AppealPayload {
     sanction: u64,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    Keep,
+    Rollback,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisputePayload {
+    dispute: u64,
+    outcome: Outcome,
+    /// For `rollback`: the revision the page goes back to.
+    #[serde(default)]
+    revision: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -95,7 +135,7 @@ impl App {
 
     /// Checks a proposal's payload against the space as it is now, and
     /// works out what passing it would do.
-    fn effect_of(
+    async fn effect_of(
         &self,
         place: &Place,
         kind: ProposalKind,
@@ -169,11 +209,105 @@ impl App {
                     ))),
                 }
             }
-            ProposalKind::Dispute => Err(ServiceError::InvalidInput(format!(
-                "{} proposals are opened from the dispute they concern",
-                kind_name(kind)
-            ))),
+            ProposalKind::Dispute => {
+                let DisputePayload {
+                    dispute,
+                    outcome,
+                    revision,
+                } = payload("dispute", value)?;
+                self.dispute_effect(place, dispute, outcome, revision, proposer)
+                    .await
+            }
         }
+    }
+
+    /// What resolving `dispute` with `outcome` does: closes it, and for a
+    /// rollback, reverts the page to `revision` (planned against the page
+    /// as it is now).
+    async fn dispute_effect(
+        &self,
+        place: &Place,
+        dispute: u64,
+        outcome: Outcome,
+        revision: Option<u64>,
+        proposer: UserId,
+    ) -> ServiceResult<Effect> {
+        let found = match self.store().dispute(dispute)? {
+            Some(found) if found.space == place.slug.as_str() => found,
+            _ => {
+                return Err(ServiceError::NotFound(format!(
+                    "{} has no dispute {dispute}",
+                    place.slug
+                )));
+            }
+        };
+        if found.state != DisputeState::Open {
+            return Err(ServiceError::Conflict(
+                "not_disputed",
+                format!("dispute {dispute} is resolved already"),
+            ));
+        }
+        let page = self.store().page_by_id(found.page)?.ok_or_else(|| {
+            ServiceError::NotFound(format!("the page of dispute {dispute} is gone"))
+        })?;
+        let (resolution, rollback) = match (outcome, revision) {
+            (Outcome::Keep, None) => (format!("kept {} as it is", page.slug), None),
+            (Outcome::Keep, Some(_)) => {
+                return Err(ServiceError::InvalidInput(
+                    "payload.revision goes with outcome rollback only".to_owned(),
+                ));
+            }
+            (Outcome::Rollback, None) => {
+                return Err(ServiceError::InvalidInput(
+                    "payload.revision: a rollback names the revision to go back to".to_owned(),
+                ));
+            }
+            (Outcome::Rollback, Some(to)) => {
+                let target = self.revision_of(&page, to)?;
+                let line = page
+                    .published
+                    .ok_or_else(|| super::pages::page_not_found(&page.slug))?;
+                let text = self.store().text(&target)?;
+                let slug = PageSlug::parse(&page.slug)?;
+                let (rendered, _) = self
+                    .render_fresh(&place.slug, Arc::from(text.as_str()))
+                    .await?;
+                let revision = NewRevision {
+                    space: place.slug.clone(),
+                    title: rendered
+                        .front_matter
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| slug.title()),
+                    links: if target.deleted {
+                        Vec::new()
+                    } else {
+                        super::edits::links_of(&rendered)
+                    },
+                    slug,
+                    expected: Expected::Head(line),
+                    // The community's decision, in the name of the proposer.
+                    author: proposer,
+                    summary: format!("dispute {dispute} resolved: back to revision {to}"),
+                    kind: RevisionKind::Revert,
+                    state: RevisionState::Published,
+                    text: PreparedText::new(&text),
+                    deleted: target.deleted,
+                    reverted_to: Some(to),
+                    base: None,
+                    join_author: false,
+                };
+                (
+                    format!("rolled {} back to revision {to}", page.slug),
+                    Some(Box::new(revision)),
+                )
+            }
+        };
+        Ok(Effect::ResolveDispute {
+            dispute,
+            resolution,
+            rollback,
+        })
     }
 
     /// Refuses a charter for `place` under which one of its descendants'
@@ -251,7 +385,8 @@ impl App {
                 "rationale is at most {MAX_RATIONALE_CHARS} characters"
             )));
         }
-        self.effect_of(place, request.kind, &request.payload, actor.id)?;
+        self.effect_of(place, request.kind, &request.payload, actor.id)
+            .await?;
         let rule = rule_for(&place.charter, request.kind).clone();
         // Nobody votes on their own appeal.
         let mut eligible = self.eligible_voters(place, rule.eligible_min)?;
@@ -366,53 +501,85 @@ impl App {
     /// applied (checked again against the space as it is now). Returns it
     /// as it ends up (as it is, if someone else closed it first).
     pub(super) async fn close_proposal(&self, id: u64) -> ServiceResult<Proposal> {
-        let proposal = self
-            .store()
-            .proposal(id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("no proposal {id}")))?;
-        if proposal.state != ProposalState::Open {
-            return Ok(proposal);
+        // A dispute's rollback is planned against the page as it is: if the
+        // page moves on meanwhile, plan again.
+        for _ in 0..MAX_CLOSE_ATTEMPTS {
+            let proposal = self
+                .store()
+                .proposal(id)?
+                .ok_or_else(|| ServiceError::NotFound(format!("no proposal {id}")))?;
+            if proposal.state != ProposalState::Open {
+                return Ok(proposal);
+            }
+            let (passed, outcome, effect) = self.outcome_of(&proposal).await?;
+            let touched = touched_by(effect.as_ref());
+            match self
+                .store()
+                .close_proposal(Closing {
+                    id,
+                    passed,
+                    outcome,
+                    effect,
+                })
+                .await
+            {
+                Ok(closed) => {
+                    self.after_effect(&closed, touched)?;
+                    return Ok(closed);
+                }
+                Err(StoreError::ProposalClosed) => {
+                    return Ok(self.store().proposal(id)?.unwrap_or(proposal));
+                }
+                Err(StoreError::HeadMoved) => continue,
+                Err(error) => return Err(error.into()),
+            }
         }
-        let tally = tally_of(&proposal);
-        let mut passed = tally.passes(&rule_of(&proposal));
-        let mut outcome = format!(
+        Err(ServiceError::Busy)
+    }
+
+    /// Whether `proposal` passes by its tally, why, and (if it passes) its
+    /// effect, checked again against the space as it is now: a passed
+    /// proposal that no longer applies closes rejected, saying why.
+    async fn outcome_of(
+        &self,
+        proposal: &Proposal,
+    ) -> ServiceResult<(bool, String, Option<Effect>)> {
+        let tally = tally_of(proposal);
+        let passed = tally.passes(&rule_of(proposal));
+        let outcome = format!(
             "{} yes, {} no, {} abstain of {} eligible (quorum {}, threshold {})",
             tally.yes, tally.no, tally.abstain, tally.eligible, proposal.quorum, proposal.threshold
         );
-        let mut effect = None;
-        if passed {
-            let place = self.place_for_system(&proposal.space)?;
-            match self.effect_of(&place, proposal.kind, &proposal.payload, proposal.proposer) {
-                Ok(applies) => effect = Some(applies),
-                Err(error) => {
-                    passed = false;
-                    outcome = format!("{outcome}; passed, but cannot apply: {error}");
-                }
-            }
+        if !passed {
+            return Ok((false, outcome, None));
         }
-        let changes_spaces = matches!(
-            effect,
-            Some(Effect::Charter { .. } | Effect::CreateSpace(_))
-        );
+        let place = self.place_for_system(&proposal.space)?;
         match self
-            .store()
-            .close_proposal(Closing {
-                id,
-                passed,
-                outcome,
-                effect,
-            })
+            .effect_of(&place, proposal.kind, &proposal.payload, proposal.proposer)
             .await
         {
-            Ok(closed) => {
-                if changes_spaces {
-                    self.inner.governance.charters_changed();
-                }
-                Ok(closed)
-            }
-            Err(StoreError::ProposalClosed) => Ok(self.store().proposal(id)?.unwrap_or(proposal)),
-            Err(error) => Err(error.into()),
+            Ok(effect) => Ok((true, outcome, Some(effect))),
+            Err(error) => Ok((
+                false,
+                format!("{outcome}; passed, but cannot apply: {error}"),
+                None,
+            )),
         }
+    }
+
+    /// What a passed proposal's effect leaves to do outside its transaction:
+    /// forget resolved charters, and renderings linking to a page that a
+    /// rollback may have deleted or restored.
+    fn after_effect(&self, proposal: &Proposal, touched: Touched) -> ServiceResult<()> {
+        match touched {
+            Touched::Nothing => {}
+            Touched::Spaces => self.inner.governance.charters_changed(),
+            Touched::Page(slug) => {
+                let space = SpaceSlug::parse(&proposal.space)?;
+                self.existence_changed(&space, &slug)?;
+            }
+        }
+        Ok(())
     }
 
     /// Closes every open proposal whose deadline has passed (the governance
@@ -469,11 +636,4 @@ fn rule_of(proposal: &Proposal) -> Bar {
         quorum: proposal.quorum,
         threshold: proposal.threshold,
     }
-}
-
-fn kind_name(kind: ProposalKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }

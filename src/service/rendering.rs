@@ -158,6 +158,15 @@ impl App {
 
     /// (space, slug) started or stopped existing: the links to it change
     /// colour, so the renderings of the pages linking to it are dropped.
+    /// Drops the cached renderings of `revisions` (their text changed).
+    pub(super) fn forget_renderings(&self, revisions: &[RevisionId]) {
+        let cache = self.render_cache();
+        cache.epoch.fetch_add(1, Ordering::AcqRel);
+        for revision in revisions {
+            cache.entries.remove(revision);
+        }
+    }
+
     pub(super) fn existence_changed(
         &self,
         space: &SpaceSlug,

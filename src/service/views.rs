@@ -145,13 +145,21 @@ pub struct RevisionTextView {
     pub markdown: String,
 }
 
-/// An open dispute on a page (governance); `null` while there is none.
+/// A dispute over a page. While open, the page is locked to `lock_to`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DisputeView {
     pub id: u64,
+    pub slug: String,
     pub reason: String,
+    /// `open` or `resolved`.
+    pub state: crate::model::DisputeState,
+    /// Username of who opened it (`null`: edit-war detection did).
+    pub opened_by: Option<String>,
     pub opened_at: Timestamp,
     pub lock_to: Standing,
+    pub resolved_at: Option<Timestamp>,
+    /// How a `dispute` proposal resolved it.
+    pub resolution: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -172,7 +180,11 @@ pub struct PageView {
     /// From the front matter.
     pub summary: Option<String>,
     pub revision: RevisionView,
+    /// The page's open dispute, `null` when there is none.
     pub dispute: Option<DisputeView>,
+    /// The slug of the page's talk page (`Talk:<slug>`); for a talk page,
+    /// `null`.
+    pub talk: Option<String>,
     /// The slug asked for, when it redirected here after a move.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirected_from: Option<String>,

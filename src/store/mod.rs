@@ -9,6 +9,8 @@
 //! keys and codecs stay private.
 
 mod accounts;
+mod admin;
+mod disputes;
 mod links;
 mod pages;
 mod proposals;
@@ -26,6 +28,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use accounts::NewUser;
+pub use admin::Takedown;
+pub use disputes::NewDispute;
 pub use links::is_live;
 pub use pages::{Expected, LogEntry, NewRevision, PageMove};
 pub use proposals::{Closing, Effect, NewProposal};
@@ -78,6 +82,10 @@ pub enum StoreError {
     ProposalClosed,
     #[error("this sanction has been appealed already")]
     AlreadyAppealed,
+    #[error("the page has an open dispute already")]
+    AlreadyDisputed,
+    #[error("the dispute is not open")]
+    NotDisputed,
     #[error("no such record")]
     NotFound,
 }

@@ -254,7 +254,11 @@ impl Store {
     }
 }
 
-fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revision), Abort> {
+pub(super) fn append(
+    tx: &Tx<'_>,
+    new: &NewRevision,
+    now: Timestamp,
+) -> Result<(Page, Revision), Abort> {
     let key = page_key(new.space.as_str(), new.slug.as_str());
     let existing = match tx.get::<PageEntry>(TreeId::Pages, &key)? {
         Some(PageEntry::Page(page)) => Some(page),
@@ -285,7 +289,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
             seq: 0,
         },
     };
-    new.text.store(tx)?;
+    let known_text = new.text.store(tx)?;
     if new.join_author {
         spaces::join_by_contributing(tx, new.space.as_str(), new.author, now)?;
     }
@@ -306,6 +310,7 @@ fn append(tx: &Tx<'_>, new: &NewRevision, now: Timestamp) -> Result<(Page, Revis
         slug: page.slug.clone(),
         approvals: Vec::new(),
         published_as: None,
+        known_text,
     };
     page.head = revision_id;
     if published {
@@ -385,6 +390,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         slug: request.to.to_string(),
         approvals: Vec::new(),
         published_as: None,
+        known_text: true,
     };
     page.slug = request.to.to_string();
     page.title = request.title.clone();

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::pages::{self, NewRevision};
 use super::records::{Event, Proposal, Space};
-use super::sanctions;
 use super::spaces::{self, MembershipChange, NewSpace, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
+use super::{disputes, sanctions};
 use crate::model::{Choice, EventKind, ProposalKind, ProposalState, SpaceSlug, Timestamp, UserId};
 
 /// A proposal about to open.
@@ -44,6 +45,12 @@ pub enum Effect {
     /// A passed appeal lifts the sanction (a ban's standing comes back).
     LiftSanction {
         sanction: u64,
+    },
+    /// A passed `dispute` resolves it, rolling the page back if so decided.
+    ResolveDispute {
+        dispute: u64,
+        resolution: String,
+        rollback: Option<Box<NewRevision>>,
     },
 }
 
@@ -262,6 +269,16 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
         }
         Effect::CreateSpace(new) => {
             spaces::create_space(tx, new, now)?;
+        }
+        Effect::ResolveDispute {
+            dispute,
+            resolution,
+            rollback,
+        } => {
+            if let Some(revision) = rollback {
+                pages::append(tx, revision, now)?;
+            }
+            disputes::resolve(tx, *dispute, resolution, now)?;
         }
         Effect::LiftSanction { sanction } => {
             let reason = format!("appeal (proposal {}) passed", proposal.id);

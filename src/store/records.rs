@@ -134,6 +134,10 @@ pub struct Revision {
     /// revision that published it, merged onto the page as it had become.
     #[serde(default)]
     pub published_as: Option<RevisionId>,
+    /// Its text was stored already when it was written (a revert, a no-op,
+    /// or a text seen elsewhere): worth checking for an edit war.
+    #[serde(default)]
+    pub known_text: bool,
 }
 
 /// One entry of the append-only event log, written in the same transaction
@@ -217,6 +221,26 @@ pub struct Sanction {
     /// A ban's member's standing before it, restored if an appeal passes.
     #[serde(default)]
     pub previous_standing: Option<crate::model::Standing>,
+}
+
+/// A dispute over a page: while open, the page is locked to `lock_to`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Dispute {
+    pub id: u64,
+    pub space: String,
+    pub page: PageId,
+    /// The page's slug when the dispute opened.
+    pub slug: String,
+    pub reason: String,
+    /// `None` when edit-war detection opened it.
+    pub opened_by: Option<UserId>,
+    pub opened_at: Timestamp,
+    pub lock_to: crate::model::Standing,
+    pub state: crate::model::DisputeState,
+    #[serde(default)]
+    pub resolved_at: Option<Timestamp>,
+    #[serde(default)]
+    pub resolution: String,
 }
 
 /// A member's report of a revision or a member.

@@ -100,7 +100,7 @@ fn load_revision(tx: &Tx<'_>, id: RevisionId) -> Result<Revision, Abort> {
         .ok_or_else(|| StoreError::NotFound.into())
 }
 
-fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abort> {
+pub(super) fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abort> {
     let location: PageLocation = tx
         .get(TreeId::PageIds, &id.to_be_bytes())?
         .ok_or(StoreError::NotFound)?;
@@ -202,7 +202,7 @@ fn publish(
             revision.clone()
         }
         Some(text) => {
-            text.store(tx)?;
+            let known_text = text.store(tx)?;
             let merged = Revision {
                 id: tx.next_id("revision")?,
                 page: page.id,
@@ -220,6 +220,7 @@ fn publish(
                 slug: page.slug.clone(),
                 approvals: revision.approvals.clone(),
                 published_as: None,
+                known_text,
             };
             revision.state = RevisionState::Published;
             revision.published_as = Some(merged.id);

@@ -86,16 +86,17 @@ impl PreparedText {
         self.header.len() + self.chunks.iter().map(Vec::len).sum::<usize>()
     }
 
-    /// Stores the text unless an identical one is already there.
-    pub(crate) fn store(&self, tx: &Tx<'_>) -> Result<(), Abort> {
+    /// Stores the text unless an identical one is already there; says
+    /// whether it was (a revert, a no-op edit, or a text seen elsewhere).
+    pub(crate) fn store(&self, tx: &Tx<'_>) -> Result<bool, Abort> {
         if tx.get_raw(TreeId::Texts, &self.hash)?.is_some() {
-            return Ok(());
+            return Ok(true);
         }
         tx.put_raw(TreeId::Texts, &self.hash, &self.header)?;
         for (index, chunk) in self.chunks.iter().enumerate() {
             tx.put_raw(TreeId::Texts, &chunk_key(&self.hash, index as u32), chunk)?;
         }
-        Ok(())
+        Ok(false)
     }
 }
 

@@ -81,10 +81,16 @@ pub(crate) enum TreeId {
     Reports,
     /// space ++ 0 ++ report id → ().
     SpaceReports,
+    /// dispute id → Dispute.
+    Disputes,
+    /// space ++ 0 ++ dispute id → ().
+    SpaceDisputes,
+    /// page id → the id of its open dispute.
+    PageDisputes,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 31] = [
+    pub(crate) const ALL: [TreeId; 34] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -116,6 +122,9 @@ impl TreeId {
         TreeId::SanctionEnds,
         TreeId::Reports,
         TreeId::SpaceReports,
+        TreeId::Disputes,
+        TreeId::SpaceDisputes,
+        TreeId::PageDisputes,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -151,6 +160,9 @@ impl TreeId {
             TreeId::SanctionEnds => "sanction_ends",
             TreeId::Reports => "reports",
             TreeId::SpaceReports => "space_reports",
+            TreeId::Disputes => "disputes",
+            TreeId::SpaceDisputes => "space_disputes",
+            TreeId::PageDisputes => "page_disputes",
         }
     }
 }

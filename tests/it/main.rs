@@ -3,8 +3,10 @@
 //! One test binary with modules, so it links once.
 
 mod accounts;
+mod admin_powers;
 mod concurrency;
 mod crash;
+mod disputes;
 mod errors;
 mod governance_story;
 mod openapi;

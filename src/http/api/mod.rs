@@ -1,7 +1,9 @@
 //! The JSON API's handlers (`/api/v1/...` and operations), one file per area.
 
 pub mod accounts;
+pub mod admin;
 pub mod changes;
+pub mod disputes;
 pub mod feeds;
 pub mod governance;
 pub mod links;

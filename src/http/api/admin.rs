@@ -1,0 +1,78 @@
+//! Instance administrators' powers over spaces (those the configuration
+//! lists), each logged in the space's governance log.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, Auth};
+use crate::model::RevisionId;
+use crate::service::{App, MemberView};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TakedownBody {
+    pub space: String,
+    pub revision: RevisionId,
+    /// Why (the legal request), for the governance log and the notice.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TakedownView {
+    /// Every revision of the page that had that text; each now reads as
+    /// the notice.
+    pub revisions: Vec<RevisionId>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StewardBody {
+    pub space: String,
+    /// Username of the new steward.
+    pub user: String,
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/takedowns", tag = "operations",
+    request_body = TakedownBody,
+    responses(
+        (status = 200, description = "Taken down and logged in the space's governance log", body = TakedownView),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: administrators only, and only if the configuration grants the power", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn take_down(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiJson(body): ApiJson<TakedownBody>,
+) -> Result<Json<TakedownView>, ApiError> {
+    let revisions = app
+        .take_down(&auth.actor, &body.space, body.revision, &body.reason)
+        .await?;
+    Ok(Json(TakedownView { revisions }))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/stewards", tag = "operations",
+    request_body = StewardBody,
+    responses(
+        (status = 200, description = "The space, which had no steward left, has one; logged", body = MemberView),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: administrators only, and only if the configuration grants the power", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`has_stewards`: stewards come by proposal", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn restore_steward(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiJson(body): ApiJson<StewardBody>,
+) -> Result<Json<MemberView>, ApiError> {
+    Ok(Json(
+        app.restore_steward(&auth.actor, &body.space, &body.user, &body.reason)
+            .await?,
+    ))
+}

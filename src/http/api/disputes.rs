@@ -1,0 +1,65 @@
+//! Disputes over pages (conflict resolution).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::error::{ApiError, Problem};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
+use crate::model::DisputeState;
+use crate::service::{App, DisputeView};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeBody {
+    pub reason: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisputesParams {
+    /// `open` or `resolved`.
+    pub state: Option<DisputeState>,
+}
+
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/pages/{slug}/disputes", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
+    request_body = DisputeBody,
+    responses(
+        (status = 201, description = "Open: the page is locked to `lock_to` until a `dispute` proposal resolves it", body = DisputeView),
+        (status = 400, description = "`invalid_input`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden` (contributors dispute), `not_member`, `suspended`, `banned`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`already_disputed`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn open(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, slug)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<DisputeBody>,
+) -> Result<(StatusCode, Json<DisputeView>), ApiError> {
+    let dispute = app
+        .open_dispute(&auth.actor, &space, &slug, &body.reason)
+        .await?;
+    Ok((StatusCode::CREATED, Json(dispute)))
+}
+
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/disputes", tag = "governance",
+    params(("space" = String, Path, description = "Space slug"), DisputesParams),
+    responses(
+        (status = 200, description = "Disputes, newest first", body = Vec<DisputeView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(app): State<App>,
+    MaybeAuth(auth): MaybeAuth,
+    ApiPath(space): ApiPath<String>,
+    ApiQuery(params): ApiQuery<DisputesParams>,
+) -> Result<Json<Vec<DisputeView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    Ok(Json(app.list_disputes(viewer, &space, params.state)?))
+}
