@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use super::spaces::Place;
 use super::{Actor, App, DisputeView, ServiceError, ServiceResult};
 use crate::governance::{Action, Decision};
-use crate::model::{DisputeState, PageId, RevisionKind, RevisionState, Timestamp};
+use crate::model::{DisputeState, PageId, PageSlug, RevisionKind, RevisionState, Timestamp};
 use crate::store::{Dispute, NewDispute, Page, StoreError};
 
 /// Revisions of a page looked at when counting reverts, at most.
@@ -34,6 +34,11 @@ impl App {
             return Err(ServiceError::InvalidInput(
                 "reason is 1 to 2000 characters".to_owned(),
             ));
+        }
+        if slug.is_talk() {
+            return Err(ServiceError::InvalidInput(format!(
+                "{slug} is a talk page, where disagreements are discussed: dispute the page itself"
+            )));
         }
         let page = self.require_page(&place.slug, &slug)?.page;
         if page.published.is_none() {
@@ -110,6 +115,10 @@ impl App {
         let Some(page) = self.store().page_by_id(page)? else {
             return Ok(());
         };
+        // Talk pages are where the argument goes; they are never locked.
+        if page.slug.starts_with(PageSlug::TALK_PREFIX) {
+            return Ok(());
+        }
         if self.store().open_dispute_of(page.id)?.is_some() {
             return Ok(());
         }

@@ -131,6 +131,14 @@ async fn an_edit_war_disputes_and_locks_the_page_by_itself() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    let talk_dispute = alice
+        .send(
+            Method::POST,
+            &format!("{}/disputes", page_path("forum", "Talk:Horaires")),
+            json!({ "reason": "off topic" }),
+        )
+        .await;
+    expect_problem(talk_dispute, StatusCode::BAD_REQUEST, "invalid_input").await;
 
     let log = json_of(app.get("/api/v1/spaces/forum/log").await).await;
     let opened = log["items"]
