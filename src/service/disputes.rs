@@ -11,8 +11,10 @@ use crate::governance::{Action, Decision};
 use crate::model::{DisputeState, PageId, PageSlug, RevisionKind, RevisionState, Timestamp};
 use crate::store::{Dispute, NewDispute, Page, StoreError};
 
-/// Revisions of a page looked at when counting reverts, at most.
-const EDIT_WAR_HISTORY: usize = 1000;
+/// Published revisions of a page looked at when counting reverts, newest
+/// first. It bounds the work a revert costs on a long history; a war is a
+/// handful of reverts of recent versions, well within it.
+const EDIT_WAR_HISTORY: usize = 200;
 
 impl App {
     /// A contributor disputes a page: it is locked until a `dispute`
