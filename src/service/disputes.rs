@@ -111,7 +111,8 @@ impl App {
     /// reverts happened within `edit_war.window`, by two users or more,
     /// the page becomes disputed and locked. A revert is a revision made
     /// through revert (or a rollback), or any edit whose text is an earlier
-    /// revision's.
+    /// revision's. Only reverts since the page's last dispute was resolved
+    /// count.
     pub(super) async fn detect_edit_war(&self, place: &Place, page: PageId) -> ServiceResult<()> {
         let rule = &place.charter.edit_war;
         let Some(page) = self.store().page_by_id(page)? else {
@@ -124,7 +125,20 @@ impl App {
         if self.store().open_dispute_of(page.id)?.is_some() {
             return Ok(());
         }
-        let since = Timestamp::now().millis() - (rule.window.seconds() as i64).saturating_mul(1000);
+        // Reverts a resolved dispute settled (its own rollback included)
+        // do not count again.
+        let settled = self
+            .store()
+            .disputes(&place.slug)?
+            .iter()
+            .filter(|d| d.page == page.id)
+            .filter_map(|d| d.resolved_at)
+            .map(|at| at.millis() + 1)
+            .max()
+            .unwrap_or(i64::MIN);
+        let since = (Timestamp::now().millis()
+            - (rule.window.seconds() as i64).saturating_mul(1000))
+        .max(settled);
         // Oldest first, published only: the line readers saw.
         let mut history = self
             .store()

@@ -115,20 +115,24 @@ pub(super) fn links_of(rendered: &Rendered) -> Vec<Link> {
 }
 
 impl App {
-    /// What the engine needs to know of the page at `slug`: whether it is
-    /// a talk page, and the standing an open dispute locks it to.
-    pub(super) fn page_facts(&self, place: &Place, slug: &PageSlug) -> ServiceResult<PageFacts> {
-        let locked_to = match self.store().page_entry(&place.slug, slug)? {
-            Some(PageEntry::Page(page)) => {
-                self.store().open_dispute_of(page.id)?.map(|d| d.lock_to)
-            }
+    /// What the engine needs to know of the page at `slug` (whether it is
+    /// a talk page, and the standing an open dispute locks it to), and that
+    /// dispute's id, which the write checks again in its transaction.
+    pub(super) fn page_facts(
+        &self,
+        place: &Place,
+        slug: &PageSlug,
+    ) -> ServiceResult<(PageFacts, Option<u64>)> {
+        let dispute = match self.store().page_entry(&place.slug, slug)? {
+            Some(PageEntry::Page(page)) => self.store().open_dispute_of(page.id)?,
             _ => None,
         };
-        Ok(PageFacts {
+        let facts = PageFacts {
             slug: slug.to_string(),
-            locked_to,
+            locked_to: dispute.as_ref().map(|d| d.lock_to),
             talk: slug.is_talk(),
-        })
+        };
+        Ok((facts, dispute.map(|d| d.id)))
     }
 
     pub(super) fn check_size(&self, text: &str) -> ServiceResult<()> {
@@ -163,7 +167,7 @@ impl App {
         for _ in 0..MAX_WRITE_ATTEMPTS {
             let planned = plan()?;
             let facts = self.actor_facts(who.actor, place)?;
-            let page = self.page_facts(place, &planned.slug)?;
+            let (page, open_dispute) = self.page_facts(place, &planned.slug)?;
             let bytes = planned.markdown.len() as u64;
             let state = match self.decide(&facts, place, &Action::Edit { page: &page, bytes }) {
                 Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
@@ -197,6 +201,7 @@ impl App {
                 // The engine let a non-member write: the space is open, and
                 // contributing joins it.
                 join_author: facts.standing.is_none(),
+                open_dispute,
             };
             match self.store().append_revision(new).await {
                 Ok((page, revision)) => {
@@ -469,8 +474,12 @@ impl App {
                 )));
             }
             let facts = self.actor_facts(actor, &place)?;
+            let mut open_dispute = None;
             for affected in [&page.slug, to.as_str()] {
-                let facts_page = self.page_facts(&place, &PageSlug::parse(affected)?)?;
+                let (facts_page, dispute) = self.page_facts(&place, &PageSlug::parse(affected)?)?;
+                if *affected == page.slug {
+                    open_dispute = dispute;
+                }
                 match self.decide(
                     &facts,
                     &place,
@@ -512,6 +521,7 @@ impl App {
                     .title
                     .clone()
                     .unwrap_or_else(|| to.title()),
+                open_dispute,
             };
             match self.store().move_page(request).await {
                 Ok((page, revision)) => {

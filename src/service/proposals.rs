@@ -296,6 +296,9 @@ impl App {
                     reverted_to: Some(to),
                     base: None,
                     join_author: false,
+                    // Written before the dispute is resolved, in the same
+                    // transaction.
+                    open_dispute: Some(dispute),
                 };
                 (
                     format!("rolled {} back to revision {to}", page.slug),

@@ -301,7 +301,9 @@ impl App {
             };
             for revision in self.store().pending(&place.slug)? {
                 let due = revision.created_at.millis() + (after.seconds() as i64) * 1000;
-                if due > now.millis() {
+                // A disputed page is locked: a person of the lock's standing
+                // decides, not the passing of time.
+                if due > now.millis() || self.store().open_dispute_of(revision.page)?.is_some() {
                     continue;
                 }
                 match self

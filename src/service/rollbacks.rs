@@ -376,6 +376,7 @@ impl App {
                 reverted_to: plan.restores,
                 base: None,
                 join_author: false,
+                open_dispute: self.store().open_dispute_of(plan.page.id)?.map(|d| d.id),
             });
             renderings.push((
                 slug,

@@ -129,3 +129,60 @@ impl Store {
         Ok(disputes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PageSlug, RevisionKind, RevisionState};
+    use crate::store::{Expected, NewRevision, PreparedText};
+
+    fn edit(expected: Expected, text: &str, open_dispute: Option<u64>) -> NewRevision {
+        NewRevision {
+            space: SpaceSlug::main(),
+            slug: PageSlug::parse("Horaires").unwrap(),
+            title: "Horaires".to_owned(),
+            links: Vec::new(),
+            expected,
+            author: 1,
+            summary: String::new(),
+            kind: RevisionKind::Edit,
+            state: RevisionState::Published,
+            text: PreparedText::new(text),
+            deleted: false,
+            reverted_to: None,
+            base: None,
+            join_author: false,
+            open_dispute,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_decided_before_a_dispute_opened_is_sent_back() {
+        let store = Store::temporary().unwrap();
+        let (page, first) = store
+            .append_revision(edit(Expected::Absent, "lundi\n", None))
+            .await
+            .unwrap();
+        let dispute = store
+            .open_dispute(NewDispute {
+                space: SpaceSlug::main(),
+                page: page.id,
+                slug: page.slug.clone(),
+                reason: "edit war".to_owned(),
+                opened_by: None,
+                lock_to: Standing::Reviewer,
+            })
+            .await
+            .unwrap();
+        // Decided while the page was free: the lock must be weighed again.
+        let stale = store
+            .append_revision(edit(Expected::Head(first.id), "mardi\n", None))
+            .await;
+        assert!(matches!(stale, Err(StoreError::HeadMoved)), "{stale:?}");
+        // Decided knowing the dispute: it goes through.
+        store
+            .append_revision(edit(Expected::Head(first.id), "mardi\n", Some(dispute.id)))
+            .await
+            .unwrap();
+    }
+}

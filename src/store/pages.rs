@@ -50,6 +50,10 @@ pub struct NewRevision {
     /// The author is not a member yet, and joins (as a newcomer) by this
     /// contribution to an open space.
     pub join_author: bool,
+    /// The page's open dispute when the engine decided. A dispute opened
+    /// or resolved since may change the decision (the lock), so the write
+    /// is then refused with `HeadMoved` and decided again.
+    pub open_dispute: Option<u64>,
 }
 
 /// A governance action's entry in its space's log.
@@ -76,6 +80,8 @@ pub struct PageMove {
     pub summary: String,
     /// The page's title at its new slug.
     pub title: String,
+    /// As in `NewRevision`: the page's open dispute when the move was decided.
+    pub open_dispute: Option<u64>,
 }
 
 fn page_key(space: &str, slug: &str) -> Vec<u8> {
@@ -272,6 +278,9 @@ pub(super) fn append(
     if published && new.expected != Expected::at(line) {
         return Err(StoreError::HeadMoved.into());
     }
+    if let Some(page) = &existing {
+        check_dispute(tx, page.id, new.open_dispute)?;
+    }
     let revision_id = tx.next_id("revision")?;
     let created = existing.is_none();
     let mut page = match existing {
@@ -352,6 +361,14 @@ impl Expected {
     }
 }
 
+/// Refuses a write decided under another dispute state than the page's now.
+fn check_dispute(tx: &Tx<'_>, page: PageId, seen: Option<u64>) -> Result<(), Abort> {
+    if tx.get::<u64>(TreeId::PageDisputes, &page.to_be_bytes())? != seen {
+        return Err(StoreError::HeadMoved.into());
+    }
+    Ok(())
+}
+
 fn put_revision(tx: &Tx<'_>, page: &Page, revision: &Revision) -> Result<(), Abort> {
     tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), revision)?;
     tx.put_raw(TreeId::PageRevisions, &pair_key(page.id, revision.id), &[])
@@ -365,6 +382,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         Some(PageEntry::Page(page)) if page.published == Some(request.expected_head) => page,
         _ => return Err(StoreError::HeadMoved.into()),
     };
+    check_dispute(tx, page.id, request.open_dispute)?;
     if let Some(PageEntry::Page(_)) = tx.get::<PageEntry>(TreeId::Pages, &to_key)? {
         return Err(StoreError::PageExists.into());
     }

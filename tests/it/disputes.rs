@@ -2,18 +2,22 @@
 //! itself (its talk page stays open), and a `dispute` proposal rolls a page
 //! back and unlocks it.
 
+use std::time::{Duration, Instant};
+
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::{TestApp, User, expect_problem, json_of, page_path};
 
 /// `forum`: stella (steward), rita and remi (reviewers), alice and bob
-/// (contributors), nina (newcomer).
+/// (contributors), nina (newcomer). Pending edits nobody rejects publish
+/// after a second.
 async fn forum(app: &TestApp) -> [User<'_>; 6] {
     let _admin = app.user("admin").await;
     let stella = app.user("stella").await;
     let charter = json!({
         "edit_war": { "reverts": 2, "window": "1h", "lock_to": "reviewer" },
+        "review": { "lazy_consensus_after": "1s" },
         "votes": { "dispute": { "eligible_min": "reviewer", "quorum": 0.5, "threshold": 0.5, "duration": "1h" } }
     });
     let created = stella
@@ -248,8 +252,68 @@ async fn a_dispute_proposal_rolls_the_page_back_and_unlocks_it() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "contributors edit it again");
+    // Putting the disputed text back is one revert: the resolution's
+    // rollback was the community's, and does not make a war of it.
+    let (status, _) = write(
+        &bob,
+        "Budget",
+        "Dépenses : 900 €.\n",
+        Some(head(&app, "Budget").await),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page(&app, "Budget").await["dispute"].is_null());
     let log = json_of(app.get("/api/v1/spaces/forum/log").await)
         .await
         .to_string();
     assert!(log.contains("dispute_resolve"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disputed_page_waits_for_people_not_for_time() {
+    let app =
+        TestApp::spawn_with(|config| config.governance.tick = Duration::from_millis(100)).await;
+    let [stella, rita, remi, alice, _bob, nina] = forum(&app).await;
+    let (_, first) = write(&stella, "Fête", "La fête est en juin.\n", None).await;
+    let first = first["revision"]["id"].as_u64().unwrap();
+    let (status, pending) = write(&nina, "Fête", "La fête est en juillet.\n", Some(first)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{pending}");
+    let opened = alice
+        .send(
+            Method::POST,
+            &format!("{}/disputes", page_path("forum", "Fête")),
+            json!({ "reason": "la date n'est pas décidée" }),
+        )
+        .await;
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let dispute = json_of(opened).await["id"].as_u64().unwrap();
+
+    // Well past lazy consensus's second, the newcomer's edit still waits.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        page(&app, "Fête").await["markdown"],
+        "La fête est en juin.\n"
+    );
+    let queue = json_of(rita.get("/api/v1/spaces/forum/reviews").await).await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+
+    // Once the dispute is settled, time does its work again.
+    let opened = rita
+        .send(
+            Method::POST,
+            "/api/v1/spaces/forum/proposals",
+            json!({ "kind": "dispute", "title": "Garder", "payload": { "dispute": dispute, "outcome": "keep" } }),
+        )
+        .await;
+    let proposal = json_of(opened).await["id"].as_u64().unwrap();
+    let vote = format!("/api/v1/spaces/forum/proposals/{proposal}/vote");
+    rita.send(Method::PUT, &vote, json!({ "choice": "yes" }))
+        .await;
+    remi.send(Method::PUT, &vote, json!({ "choice": "yes" }))
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while page(&app, "Fête").await["markdown"] != "La fête est en juillet.\n" {
+        assert!(Instant::now() < deadline, "lazy consensus never came back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
