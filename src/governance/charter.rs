@@ -330,6 +330,44 @@ pub struct Protection {
     pub pages: BTreeMap<String, Standing>,
 }
 
+/// One page's protection (or the default's, when `page` is `None`) as a
+/// charter change alters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtectionChange {
+    pub page: Option<String>,
+    pub from: Standing,
+    pub to: Standing,
+}
+
+impl Protection {
+    /// What changes from `self` to `after`: the default, then each page
+    /// whose required standing differs, in slug order.
+    pub fn changes_to(&self, after: &Protection) -> Vec<ProtectionChange> {
+        let mut changes = Vec::new();
+        if self.default != after.default {
+            changes.push(ProtectionChange {
+                page: None,
+                from: self.default,
+                to: after.default,
+            });
+        }
+        let slugs: std::collections::BTreeSet<&String> =
+            self.pages.keys().chain(after.pages.keys()).collect();
+        for slug in slugs {
+            let from = self.pages.get(slug).copied().unwrap_or(self.default);
+            let to = after.pages.get(slug).copied().unwrap_or(after.default);
+            if from != to {
+                changes.push(ProtectionChange {
+                    page: Some(slug.clone()),
+                    from,
+                    to,
+                });
+            }
+        }
+        changes
+    }
+}
+
 /// When a newcomer becomes a contributor, by itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -739,7 +777,7 @@ fn validate_rate_limits(charter: &Charter) -> Result<(), CharterError> {
         Standing::Reviewer,
         Standing::Steward,
     ];
-    let name = |standing: &Standing| format!("{standing:?}").to_lowercase();
+    let name = |standing: &Standing| standing.as_str();
     let mut below: Option<(Standing, Rate)> = None;
     for (position, standing) in order.iter().enumerate() {
         let Some(rate) = charter.rate_limits.get(standing) else {
@@ -1001,5 +1039,28 @@ mod tests {
         let mut paths = paths_set(&json!({"a": 1, "b": {"c": null, "d": {"e": true}}, "f": {}}));
         paths.sort();
         assert_eq!(paths, ["a", "b.c", "b.d.e", "f"]);
+    }
+
+    #[test]
+    fn protection_changes_name_the_default_and_each_page() {
+        let before = resolve(&[
+            &json!({"protection": {"pages": {"Charte": "reviewer", "Agenda": "contributor"}}}),
+        ])
+        .unwrap();
+        let after = resolve(&[&json!({"protection": {"default": "contributor", "pages": {"Charte": "steward", "Agenda": "contributor", "Accueil": "newcomer"}}})]).unwrap();
+        let changes = before.protection.changes_to(&after.protection);
+        let named: Vec<(Option<&str>, Standing, Standing)> = changes
+            .iter()
+            .map(|c| (c.page.as_deref(), c.from, c.to))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                (None, Standing::Newcomer, Standing::Contributor),
+                (Some("Charte"), Standing::Reviewer, Standing::Steward),
+            ],
+            "Agenda is unchanged; Accueil stays newcomer-editable: {changes:?}"
+        );
+        assert!(after.protection.changes_to(&after.protection).is_empty());
     }
 }

@@ -43,6 +43,24 @@ pub enum Standing {
     Steward,
 }
 
+impl Standing {
+    /// Its name, as in charters and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Newcomer => "newcomer",
+            Standing::Contributor => "contributor",
+            Standing::Reviewer => "reviewer",
+            Standing::Steward => "steward",
+        }
+    }
+}
+
+impl std::fmt::Display for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where a revision stands in review. Readers only ever see `published` ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +164,8 @@ pub enum EventKind {
     ProposalClose,
     /// A passed `charter_change` changed the charter.
     CharterChange,
+    /// That change altered who may edit a page (or pages by default).
+    ProtectionChange,
     Report,
     Sanction,
     /// A sanction ended, or an appeal lifted it.
@@ -197,6 +217,7 @@ impl EventKind {
             Self::Vote => "vote",
             Self::ProposalClose => "proposal_close",
             Self::CharterChange => "charter_change",
+            Self::ProtectionChange => "protection_change",
             Self::Report => "report",
             Self::Sanction => "sanction",
             Self::SanctionLift => "sanction_lift",

@@ -148,9 +148,28 @@ impl App {
                 let (changed, stored) =
                     change(&place.parent_charter, &place.charter, &patch).map_err(charter_error)?;
                 self.check_descendants(place, &changed)?;
+                let protection = place
+                    .charter
+                    .protection
+                    .changes_to(&changed.protection)
+                    .into_iter()
+                    .map(|change| {
+                        let target = change.page.map_or_else(
+                            || format!("space:{}", place.slug),
+                            |slug| format!("page:{slug}"),
+                        );
+                        let what = if target.starts_with("space:") {
+                            "default: "
+                        } else {
+                            ""
+                        };
+                        (target, format!("{what}{} → {}", change.from, change.to))
+                    })
+                    .collect();
                 Ok(Effect::Charter {
                     space: place.slug.clone(),
                     patch: stored,
+                    protection,
                 })
             }
             ProposalKind::RoleChange => {

@@ -153,10 +153,6 @@ fn no_space(slug: &str) -> ServiceError {
     ServiceError::NotFound(format!("no space {slug:?}"))
 }
 
-fn name(standing: Standing) -> String {
-    format!("{standing:?}").to_lowercase()
-}
-
 impl App {
     /// The resolved charter of each space of `chain` (outermost first).
     fn charters(&self, chain: &[Space]) -> ServiceResult<Vec<Arc<Charter>>> {
@@ -539,7 +535,7 @@ impl App {
             standing: Some(standing),
             actor: Some(actor.id),
             action: EventKind::StandingChange,
-            reason: reason.unwrap_or_else(|| format!("appointed {}", name(standing))),
+            reason: reason.unwrap_or_else(|| format!("appointed {standing}")),
         };
         let member = self
             .store()

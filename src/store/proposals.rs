@@ -39,6 +39,9 @@ pub enum Effect {
     Charter {
         space: SpaceSlug,
         patch: Value,
+        /// The protections it changes, each logged as `protection_change`:
+        /// (target, reason), e.g. (`page:Charte`, `reviewer → steward`).
+        protection: Vec<(String, String)>,
     },
     Standing(MembershipChange),
     CreateSpace(NewSpace),
@@ -247,7 +250,11 @@ impl Store {
 
 fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> Result<(), Abort> {
     match effect {
-        Effect::Charter { space, patch } => {
+        Effect::Charter {
+            space,
+            patch,
+            protection,
+        } => {
             let key = space.as_str().as_bytes();
             let mut record: Space = tx.get(TreeId::Spaces, key)?.ok_or(StoreError::NotFound)?;
             record.charter = patch.clone();
@@ -263,6 +270,16 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
                     now,
                 )
             })?;
+            for (target, reason) in protection {
+                tx.append_event(entry(
+                    space.as_str(),
+                    EventKind::ProtectionChange,
+                    None,
+                    target.clone(),
+                    reason,
+                    now,
+                ))?;
+            }
         }
         Effect::Standing(change) => {
             spaces::change_membership(tx, change, now)?;

@@ -103,7 +103,10 @@ async fn closed(app: &TestApp, id: u64) -> Value {
 async fn a_charter_change_passes_and_takes_effect() {
     let app = TestApp::spawn().await;
     let [stella, carl, clea, nico] = association(&app, charter(0.5, 0.5, "1h")).await;
-    let patch = json!({ "patch": { "edit": { "approvals_required": 2 } } });
+    let patch = json!({ "patch": {
+        "edit": { "approvals_required": 2 },
+        "protection": { "pages": { "Statuts": "reviewer" } }
+    } });
     expect_problem(
         nico.send(
             Method::POST,
@@ -178,15 +181,29 @@ async fn a_charter_change_passes_and_takes_effect() {
         .map(|e| e["action"].as_str().unwrap())
         .collect();
     assert_eq!(
-        &actions[..5],
-        ["charter_change", "proposal_close", "vote", "vote", "vote"],
+        &actions[..6],
+        [
+            "protection_change",
+            "charter_change",
+            "proposal_close",
+            "vote",
+            "vote",
+            "vote"
+        ],
         "{log}"
     );
+    assert_eq!(log["items"][0]["target"], "page:Statuts");
+    assert_eq!(log["items"][0]["reason"], "newcomer → reviewer");
     assert!(actions.contains(&"proposal_open"));
 
-    // The new rule holds: a newcomer's edit now needs two approvals.
-    let written = nico
+    // The new rules hold: Statuts is for reviewers, and a newcomer's edit
+    // now needs two approvals.
+    let protected = nico
         .put_page("assoc", "Statuts", "Article 1.\n", None)
+        .await;
+    expect_problem(protected, StatusCode::FORBIDDEN, "protected_page").await;
+    let written = nico
+        .put_page("assoc", "Règlement", "Article 1.\n", None)
         .await;
     assert_eq!(written.status(), StatusCode::ACCEPTED);
     let queue = json_of(stella.get("/api/v1/spaces/assoc/reviews").await).await;
