@@ -210,14 +210,8 @@ impl StoreFeed {
             .or_else(|| detect(&format!("{} {opening}", page.title)))
             .unwrap_or(self.default_lang);
         let mut authors = Vec::new();
-        let mut seen = HashSet::new();
-        for revision in self
-            .store
-            .page_history(page.id, None, usize::MAX, |_| true)?
-        {
-            if seen.insert(revision.author)
-                && let Some(user) = self.store.user(revision.author)?
-            {
+        for author in self.store.page_authors(page.id)? {
+            if let Some(user) = self.store.user(author)? {
                 authors.push(user.username);
             }
         }

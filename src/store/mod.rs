@@ -39,12 +39,12 @@ pub use sanctions::{NewReport, NewSanction};
 pub use spaces::{MembershipChange, NewSpace};
 pub use text::PreparedText;
 
-use crate::model::{EventKind, EventSeq, SpaceSlug, Timestamp};
+use crate::model::{EventKind, EventSeq, RevisionKind, RevisionState, SpaceSlug, Timestamp};
 use tx::{TreeId, Tx};
 use writer::Writer;
 
 /// The on-disk format this build reads and writes. Bump it with a migration.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const FORMAT_KEY: &[u8] = b"format_version";
 
 #[derive(Debug, thiserror::Error)]
@@ -258,7 +258,8 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
     let meta = trees.tree(TreeId::Meta);
     match meta.get(FORMAT_KEY)? {
         Some(found) if found.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
-        Some(found) if found.as_ref() == 1u32.to_be_bytes() => upgrade_from_1(trees),
+        Some(found) if found.as_ref() == 1u32.to_be_bytes() => upgrade(trees, 1),
+        Some(found) if found.as_ref() == 2u32.to_be_bytes() => upgrade(trees, 2),
         Some(found) => Err(StoreError::UnknownFormat {
             path: dir.to_owned(),
             found: match <[u8; 4]>::try_from(found.as_ref()) {
@@ -274,10 +275,33 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
     }
 }
 
-/// Version 2 indexes each space's events; a version 1 store gets the index
-/// built from its log, then its new version, then a flush. Interrupted, it
-/// is simply done again (the index keys are idempotent).
-fn upgrade_from_1(trees: &Trees) -> Result<(), StoreError> {
+/// Brings an older store to this version, one step at a time. Each step
+/// builds an index from records already there, then writes its version,
+/// flushing in between: interrupted, a step is simply done again (its index
+/// keys are idempotent).
+fn upgrade(trees: &Trees, from: u32) -> Result<(), StoreError> {
+    if from < 2 {
+        index_space_events(trees)?;
+        set_version(trees, 2)?;
+    }
+    if from < 3 {
+        index_page_authors(trees)?;
+        set_version(trees, 3)?;
+    }
+    Ok(())
+}
+
+fn set_version(trees: &Trees, version: u32) -> Result<(), StoreError> {
+    trees.db.flush()?;
+    trees
+        .tree(TreeId::Meta)
+        .insert(FORMAT_KEY, &version.to_be_bytes())?;
+    trees.db.flush()?;
+    Ok(())
+}
+
+/// Version 2 indexes each space's events (its changes and governance log).
+fn index_space_events(trees: &Trees) -> Result<(), StoreError> {
     let index = trees.tree(TreeId::SpaceEvents);
     for item in trees.tree(TreeId::Events).iter() {
         let (key, value) = item?;
@@ -286,11 +310,20 @@ fn upgrade_from_1(trees: &Trees) -> Result<(), StoreError> {
             index.insert(tx::joined_key(space, &key), &[])?;
         }
     }
-    trees.db.flush()?;
-    trees
-        .tree(TreeId::Meta)
-        .insert(FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
-    trees.db.flush()?;
+    Ok(())
+}
+
+/// Version 3 records who wrote each page's published revisions, so search
+/// need not read a page's whole history to index it.
+fn index_page_authors(trees: &Trees) -> Result<(), StoreError> {
+    let index = trees.tree(TreeId::PageAuthors);
+    for item in trees.tree(TreeId::Revisions).iter() {
+        let (_, value) = item?;
+        let revision: Revision = tx::decode(TreeId::Revisions, &value)?;
+        if revision.state == RevisionState::Published && revision.kind != RevisionKind::Move {
+            index.insert(tx::pair_key(revision.page, revision.author), &[])?;
+        }
+    }
     Ok(())
 }
 
@@ -404,5 +437,49 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(version.as_ref(), FORMAT_VERSION.to_be_bytes());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_version_2_store_gets_its_page_authors() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = {
+            let store = Store::open(dir.path()).unwrap();
+            let mut new = NewRevision {
+                space: SpaceSlug::main(),
+                slug: crate::model::PageSlug::parse("Accueil").unwrap(),
+                title: "Accueil".to_owned(),
+                links: Vec::new(),
+                expected: Expected::Absent,
+                author: 7,
+                summary: String::new(),
+                kind: RevisionKind::Create,
+                state: RevisionState::Published,
+                text: PreparedText::new("Bienvenue.\n"),
+                deleted: false,
+                reverted_to: None,
+                base: None,
+                join_author: false,
+                open_dispute: None,
+            };
+            let (page, first) = store.append_revision(new.clone()).await.unwrap();
+            // A pending revision's author is not (yet) an author of the page.
+            new.expected = Expected::Head(first.id);
+            new.author = 9;
+            new.state = RevisionState::Pending;
+            new.text = PreparedText::new("Bienvenue à tous.\n");
+            store.append_revision(new).await.unwrap();
+            assert_eq!(store.page_authors(page.id).unwrap(), vec![7]);
+            // What version 2 had: no authors index.
+            let trees = store.trees();
+            trees.tree(TreeId::PageAuthors).clear().unwrap();
+            trees
+                .tree(TreeId::Meta)
+                .insert(FORMAT_KEY, &2u32.to_be_bytes())
+                .unwrap();
+            store.shutdown().unwrap();
+            page
+        };
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.page_authors(page.id).unwrap(), vec![7]);
     }
 }

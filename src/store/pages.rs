@@ -329,6 +329,7 @@ pub(super) fn append(
         page.title = new.title.clone();
         links::replace_outgoing(tx, &page, &new.links)?;
         spaces::count_accepted_edit(tx, &page.space, new.author)?;
+        note_author(tx, page.id, new.author)?;
     } else {
         reviews::enqueue(tx, &page.space, revision_id)?;
     }
@@ -354,11 +355,29 @@ pub(super) fn append(
     Ok((page, revision))
 }
 
+impl Store {
+    /// Who wrote the page's published revisions, in user-id order.
+    pub fn page_authors(&self, page: PageId) -> Result<Vec<UserId>, StoreError> {
+        let prefix = page.to_be_bytes();
+        self.trees()
+            .tree(TreeId::PageAuthors)
+            .scan_prefix(prefix)
+            .keys()
+            .map(|key| Ok(tx::seq_from_key(&key?[prefix.len()..])))
+            .collect()
+    }
+}
+
 impl Expected {
     /// What a write expecting the line to end at `line` expects.
     pub fn at(line: Option<RevisionId>) -> Expected {
         line.map_or(Expected::Absent, Expected::Head)
     }
+}
+
+/// Records `author` among the writers of the page's published revisions.
+pub(super) fn note_author(tx: &Tx<'_>, page: PageId, author: UserId) -> Result<(), Abort> {
+    tx.put_raw(TreeId::PageAuthors, &pair_key(page, author), &[])
 }
 
 /// Refuses a write decided under another dispute state than the page's now.

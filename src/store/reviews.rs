@@ -2,12 +2,12 @@
 //! their publication (as written, or merged onto a page that moved on) or
 //! rejection, each logged in the same transaction.
 
-use super::links;
 use super::records::{Event, Link, Page, PageEntry, PageLocation, Revision};
 use super::spaces::{self, entry};
 use super::text::PreparedText;
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
+use super::{links, pages};
 use crate::model::{
     EventKind, PageId, RevisionId, RevisionKind, RevisionState, SpaceSlug, Timestamp, UserId,
 };
@@ -238,6 +238,7 @@ fn publish(
     page.title = publication.title.clone();
     links::replace_outgoing(tx, &page, &publication.links)?;
     spaces::count_accepted_edit(tx, space, revision.author)?;
+    pages::note_author(tx, page.id, revision.author)?;
     page.seq = tx.append_event(Event {
         seq: 0,
         at: now,

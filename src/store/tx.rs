@@ -87,10 +87,13 @@ pub(crate) enum TreeId {
     SpaceDisputes,
     /// page id → the id of its open dispute.
     PageDisputes,
+    /// page id ++ user id → (): who wrote a published revision of a page
+    /// (search's `author:` filter).
+    PageAuthors,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 34] = [
+    pub(crate) const ALL: [TreeId; 35] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -125,6 +128,7 @@ impl TreeId {
         TreeId::Disputes,
         TreeId::SpaceDisputes,
         TreeId::PageDisputes,
+        TreeId::PageAuthors,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -163,6 +167,7 @@ impl TreeId {
             TreeId::Disputes => "disputes",
             TreeId::SpaceDisputes => "space_disputes",
             TreeId::PageDisputes => "page_disputes",
+            TreeId::PageAuthors => "page_authors",
         }
     }
 }
