@@ -587,11 +587,12 @@ impl App {
                 user.username, place.slug
             )));
         };
+        let sanctions = self.sanctions_in_force(user.id, &place)?;
         let facts = MemberFacts {
             standing: member.standing,
             since: member.since,
             accepted_edits: member.accepted_edits,
-            sanctioned: self.held_back(user.id, &place)?,
+            sanctioned: !sanctions.is_empty(),
         };
         let next = missing_for_next(&place.charter, &facts, Timestamp::now()).map(
             |(standing, missing)| NextStandingView {
@@ -608,16 +609,17 @@ impl App {
             rule: crate::governance::standing::rule_for(member.standing).to_owned(),
             inherited_from: (recorded_in != place.space.slug).then_some(recorded_in),
             next,
+            sanctions: sanctions
+                .iter()
+                .map(|s| self.sanction_view(s))
+                .collect::<ServiceResult<_>>()?,
         })
     }
 
     /// Whether a sanction in force (probation, suspension, ban) holds the
     /// member's promotion back.
     fn held_back(&self, user: UserId, place: &Place) -> ServiceResult<bool> {
-        let (sanctions, _) = self.sanction_facts(user, place)?;
-        Ok(sanctions
-            .iter()
-            .any(|kind| *kind != crate::governance::SanctionKind::Warning))
+        Ok(!self.sanctions_in_force(user, place)?.is_empty())
     }
 
     /// Promotes the author if the charter's rule is now met.

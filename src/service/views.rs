@@ -116,6 +116,9 @@ pub struct MemberDetailView {
     pub inherited_from: Option<String>,
     /// The next standing and what is missing for it (`null` for stewards).
     pub next: Option<NextStandingView>,
+    /// The sanctions in force on the member here (issued here or in an
+    /// enclosing space): why, by whom, and until when.
+    pub sanctions: Vec<SanctionView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

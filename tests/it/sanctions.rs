@@ -145,6 +145,12 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
         edit(&app, &victor, "jeunes", "Sortie").await.0,
         StatusCode::ACCEPTED
     );
+    // He sees why and until when where he looks at his standing, in the
+    // child space too.
+    let own = json_of(victor.get("/api/v1/spaces/jeunes/members/victor").await).await;
+    assert_eq!(own["sanctions"][0]["step"], "probation:3s", "{own}");
+    assert_eq!(own["sanctions"][0]["reason"], probation["reason"]);
+    assert_eq!(own["sanctions"][0]["ends_at"], probation["ends_at"]);
 
     // 3. Heavier than the next step is refused; the next is a suspension.
     expect_problem(
