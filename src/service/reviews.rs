@@ -333,8 +333,12 @@ impl App {
             let Ok(place) = self.place_for_system(&space.slug) else {
                 continue;
             };
+            let needed = u64::from(place.charter.promotion.accepted_edits);
             for (user, member) in self.store().members(&place.slug)? {
+                // Only time is missing for those with the edits; the rest
+                // are promoted, if ever, when an edit of theirs is accepted.
                 if member.standing == Standing::Newcomer
+                    && member.accepted_edits >= needed
                     && self.promote_if_due(&place, user).await?
                 {
                     promoted += 1;
