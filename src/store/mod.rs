@@ -285,7 +285,7 @@ fn upgrade(trees: &Trees, from: u32) -> Result<(), StoreError> {
         set_version(trees, 2)?;
     }
     if from < 3 {
-        index_page_authors(trees)?;
+        index_revisions(trees)?;
         set_version(trees, 3)?;
     }
     Ok(())
@@ -313,18 +313,21 @@ fn index_space_events(trees: &Trees) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Version 3 records who wrote each page's published revisions, so search
-/// need not read a page's whole history to index it.
-fn index_page_authors(trees: &Trees) -> Result<(), StoreError> {
-    let index = trees.tree(TreeId::PageAuthors);
+/// Version 3 records who wrote each page's published revisions (so search
+/// need not read a page's history to index it) and how many revisions
+/// refer to each text (so a takedown can delete a text with its last).
+fn index_revisions(trees: &Trees) -> Result<(), StoreError> {
+    let authors = trees.tree(TreeId::PageAuthors);
+    let mut refs = text::RefCounter::default();
     for item in trees.tree(TreeId::Revisions).iter() {
         let (_, value) = item?;
         let revision: Revision = tx::decode(TreeId::Revisions, &value)?;
+        refs.add(&revision.text)?;
         if revision.state == RevisionState::Published && revision.kind != RevisionKind::Move {
-            index.insert(tx::pair_key(revision.page, revision.author), &[])?;
+            authors.insert(tx::pair_key(revision.page, revision.author), &[])?;
         }
     }
-    Ok(())
+    refs.write(trees)
 }
 
 /// A fresh store: the format version and the `main` space, in one transaction.
@@ -440,7 +443,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_version_2_store_gets_its_page_authors() {
+    async fn a_version_2_store_gets_its_revision_indexes() {
         let dir = tempfile::tempdir().unwrap();
         let page = {
             let store = Store::open(dir.path()).unwrap();
@@ -469,9 +472,10 @@ mod tests {
             new.text = PreparedText::new("Bienvenue à tous.\n");
             store.append_revision(new).await.unwrap();
             assert_eq!(store.page_authors(page.id).unwrap(), vec![7]);
-            // What version 2 had: no authors index.
+            // What version 2 had: no authors, no text references.
             let trees = store.trees();
             trees.tree(TreeId::PageAuthors).clear().unwrap();
+            trees.tree(TreeId::TextRefs).clear().unwrap();
             trees
                 .tree(TreeId::Meta)
                 .insert(FORMAT_KEY, &2u32.to_be_bytes())
@@ -481,5 +485,10 @@ mod tests {
         };
         let store = Store::open(dir.path()).unwrap();
         assert_eq!(store.page_authors(page.id).unwrap(), vec![7]);
+        for text in ["Bienvenue.\n", "Bienvenue à tous.\n"] {
+            let hash = hex::decode(PreparedText::new(text).hash_hex()).unwrap();
+            let refs = store.trees().tree(TreeId::TextRefs).get(hash).unwrap();
+            assert_eq!(refs.as_deref(), Some(&1u64.to_be_bytes()[..]), "{text}");
+        }
     }
 }

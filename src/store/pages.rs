@@ -429,6 +429,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         published_as: None,
         known_text: true,
     };
+    text::refer(tx, &revision.text)?;
     page.slug = request.to.to_string();
     page.title = request.title.clone();
     page.head = revision.id;

@@ -86,17 +86,85 @@ impl PreparedText {
         self.header.len() + self.chunks.iter().map(Vec::len).sum::<usize>()
     }
 
-    /// Stores the text unless an identical one is already there; says
-    /// whether it was (a revert, a no-op edit, or a text seen elsewhere).
+    /// Stores the text for one more revision: written unless an identical
+    /// one is already there, and referred to once more. Says whether it
+    /// was there (a revert, a no-op edit, or a text seen elsewhere).
     pub(crate) fn store(&self, tx: &Tx<'_>) -> Result<bool, Abort> {
-        if tx.get_raw(TreeId::Texts, &self.hash)?.is_some() {
-            return Ok(true);
+        let known = tx.get_raw(TreeId::Texts, &self.hash)?.is_some();
+        if !known {
+            tx.put_raw(TreeId::Texts, &self.hash, &self.header)?;
+            for (index, chunk) in self.chunks.iter().enumerate() {
+                tx.put_raw(TreeId::Texts, &chunk_key(&self.hash, index as u32), chunk)?;
+            }
         }
-        tx.put_raw(TreeId::Texts, &self.hash, &self.header)?;
-        for (index, chunk) in self.chunks.iter().enumerate() {
-            tx.put_raw(TreeId::Texts, &chunk_key(&self.hash, index as u32), chunk)?;
+        add_refs(tx, &self.hash, 1)?;
+        Ok(known)
+    }
+}
+
+/// One more revision refers to the stored text `hash_hex` (a move keeps
+/// the text it moves).
+pub(crate) fn refer(tx: &Tx<'_>, hash_hex: &str) -> Result<(), Abort> {
+    add_refs(tx, &parse_hash(hash_hex)?, 1)
+}
+
+/// One revision fewer refers to the text `hash_hex` (a takedown): with its
+/// last reference, the text itself is deleted, so it is gone from disk.
+pub(crate) fn release(tx: &Tx<'_>, hash_hex: &str) -> Result<(), Abort> {
+    let hash = parse_hash(hash_hex)?;
+    let left = refs(tx, &hash)?.saturating_sub(1);
+    if left > 0 {
+        return tx.put_raw(TreeId::TextRefs, &hash, &left.to_be_bytes());
+    }
+    tx.remove(TreeId::TextRefs, &hash)?;
+    let Some(header) = tx.get_raw(TreeId::Texts, &hash)? else {
+        return Ok(());
+    };
+    let chunks = header
+        .get(10..14)
+        .and_then(|bytes| <[u8; 4]>::try_from(bytes).ok())
+        .map_or(0, u32::from_be_bytes);
+    for index in 0..chunks {
+        tx.remove(TreeId::Texts, &chunk_key(&hash, index))?;
+    }
+    tx.remove(TreeId::Texts, &hash)
+}
+
+fn refs(tx: &Tx<'_>, hash: &[u8; 32]) -> Result<u64, Abort> {
+    Ok(tx
+        .get_raw(TreeId::TextRefs, hash)?
+        .and_then(|bytes| <[u8; 8]>::try_from(bytes.as_ref()).ok())
+        .map_or(0, u64::from_be_bytes))
+}
+
+fn add_refs(tx: &Tx<'_>, hash: &[u8; 32], more: u64) -> Result<(), Abort> {
+    let count = refs(tx, hash)?.saturating_add(more);
+    tx.put_raw(TreeId::TextRefs, hash, &count.to_be_bytes())
+}
+
+fn parse_hash(hash_hex: &str) -> Result<[u8; 32], StoreError> {
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(hash_hex, &mut hash).map_err(|_| corrupt("bad text hash"))?;
+    Ok(hash)
+}
+
+/// Counts the revisions referring to each text, to write the counts once
+/// (the upgrade to version 3).
+#[derive(Default)]
+pub(crate) struct RefCounter(std::collections::HashMap<[u8; 32], u64>);
+
+impl RefCounter {
+    pub(crate) fn add(&mut self, hash_hex: &str) -> Result<(), StoreError> {
+        *self.0.entry(parse_hash(hash_hex)?).or_default() += 1;
+        Ok(())
+    }
+
+    pub(crate) fn write(self, trees: &Trees) -> Result<(), StoreError> {
+        let refs = trees.tree(TreeId::TextRefs);
+        for (hash, count) in self.0 {
+            refs.insert(hash, &count.to_be_bytes())?;
         }
-        Ok(false)
+        Ok(())
     }
 }
 
@@ -116,8 +184,7 @@ fn corrupt(detail: impl Into<String>) -> StoreError {
 
 /// Reads back the text stored under `hash_hex`.
 pub(crate) fn read(trees: &Trees, hash_hex: &str) -> Result<String, StoreError> {
-    let mut hash = [0u8; 32];
-    hex::decode_to_slice(hash_hex, &mut hash).map_err(|_| corrupt("bad text hash"))?;
+    let hash = parse_hash(hash_hex)?;
     let texts = trees.tree(TreeId::Texts);
     let Some(header) = texts.get(hash)? else {
         return Err(corrupt(format!("text {hash_hex} is missing")));

@@ -90,10 +90,13 @@ pub(crate) enum TreeId {
     /// page id ++ user id → (): who wrote a published revision of a page
     /// (search's `author:` filter).
     PageAuthors,
+    /// text hash → u64: how many revisions refer to the text (a takedown
+    /// deletes a text with its last reference).
+    TextRefs,
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 35] = [
+    pub(crate) const ALL: [TreeId; 36] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
@@ -129,6 +132,7 @@ impl TreeId {
         TreeId::SpaceDisputes,
         TreeId::PageDisputes,
         TreeId::PageAuthors,
+        TreeId::TextRefs,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -168,6 +172,7 @@ impl TreeId {
             TreeId::SpaceDisputes => "space_disputes",
             TreeId::PageDisputes => "page_disputes",
             TreeId::PageAuthors => "page_authors",
+            TreeId::TextRefs => "text_refs",
         }
     }
 }
