@@ -168,6 +168,7 @@ impl App {
                     .collect();
                 Ok(Effect::Charter {
                     space: place.slug.clone(),
+                    based_on: place.space.charter.clone(),
                     patch: stored,
                     protection,
                 })
@@ -509,7 +510,13 @@ impl App {
             Err(error) => return Err(error.into()),
         };
         let proposal = if tally_of(&proposal).settled(&rule_of(&proposal)) {
-            self.close_proposal(id).await?
+            match self.close_proposal(id).await {
+                Ok(proposal) => proposal,
+                // The vote is on disk; a storm of votes keeps changing the
+                // tally under the close, which the clock finishes within a tick.
+                Err(ServiceError::Busy) => proposal,
+                Err(error) => return Err(error),
+            }
         } else {
             proposal
         };
@@ -519,40 +526,43 @@ impl App {
         })
     }
 
-    /// Closes a proposal: passed or rejected by its tally, and if passed,
-    /// applied (checked again against the space as it is now). Returns it
-    /// as it ends up (as it is, if someone else closed it first).
+    /// Closes a proposal if it is due (past its deadline) or settled (no
+    /// remaining vote can change the outcome): passed or rejected by its
+    /// tally, and if passed, applied (checked again against the space as
+    /// it is now). Returns it as it ends up: still open if neither, or as
+    /// it is on disk if someone else closed it first.
     pub(super) async fn close_proposal(&self, id: u64) -> ServiceResult<Proposal> {
-        // A dispute's rollback is planned against the page as it is: if the
-        // page moves on meanwhile, plan again.
         for _ in 0..MAX_CLOSE_ATTEMPTS {
             let proposal = self
                 .store()
                 .proposal(id)?
                 .ok_or_else(|| ServiceError::NotFound(format!("no proposal {id}")))?;
             if proposal.state != ProposalState::Open {
+                // Another request closed it; say so only once it is on disk.
+                return Ok(self.store().durable_proposal(id).await?);
+            }
+            let due = Timestamp::now() >= proposal.closes_at;
+            if !due && !tally_of(&proposal).settled(&rule_of(&proposal)) {
                 return Ok(proposal);
             }
             let (passed, outcome, effect) = self.outcome_of(&proposal).await?;
             let touched = touched_by(effect.as_ref());
-            match self
-                .store()
-                .close_proposal(Closing {
-                    id,
-                    passed,
-                    outcome,
-                    effect,
-                })
-                .await
-            {
-                Ok(closed) => {
+            let closing = Closing {
+                id,
+                votes: proposal.votes.clone(),
+                passed,
+                outcome,
+                effect,
+            };
+            match self.store().close_proposal(closing).await {
+                Ok((closed, true)) => {
                     self.after_effect(&closed, touched)?;
                     return Ok(closed);
                 }
-                Err(StoreError::ProposalClosed) => {
-                    return Ok(self.store().proposal(id)?.unwrap_or(proposal));
-                }
-                Err(StoreError::HeadMoved) => continue,
+                Ok((closed, false)) => return Ok(closed),
+                // A vote, the charter or the page changed under the
+                // decision: decide again on fresh facts.
+                Err(StoreError::HeadMoved) => self.inner.governance.charters_changed(),
                 Err(error) => return Err(error.into()),
             }
         }
@@ -604,14 +614,21 @@ impl App {
         Ok(())
     }
 
-    /// Closes every open proposal whose deadline has passed (the governance
-    /// clock; after a restart too, since deadlines are stored).
+    /// Closes every open proposal past its deadline or already settled (the
+    /// governance clock; after a restart too, since open proposals are
+    /// stored: one settled by a vote just before a crash closes here).
     pub async fn close_due_proposals(&self) -> ServiceResult<usize> {
-        let due = self.store().proposals_due(Timestamp::now())?;
-        for &id in &due {
-            self.close_proposal(id).await?;
+        let mut closed = 0;
+        for id in self.store().open_proposals()? {
+            // One that cannot close now (busy, or a fault) must not hold
+            // back the others; the next tick tries it again.
+            match self.close_proposal(id).await {
+                Ok(proposal) if proposal.state != ProposalState::Open => closed += 1,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, proposal = id, "closing a proposal failed"),
+            }
         }
-        Ok(due.len())
+        Ok(closed)
     }
 
     fn proposal_view(&self, proposal: &Proposal) -> ServiceResult<ProposalView> {

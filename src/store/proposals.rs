@@ -38,6 +38,9 @@ pub enum Effect {
     /// The space's stored charter (a merge patch over its parent's) becomes this.
     Charter {
         space: SpaceSlug,
+        /// The space's stored patch the change was computed over: if
+        /// another change landed meanwhile, `HeadMoved`, and computed again.
+        based_on: Value,
         patch: Value,
         /// The protections it changes, each logged as `protection_change`:
         /// (target, reason), e.g. (`page:Charte`, `reviewer → steward`).
@@ -61,6 +64,9 @@ pub enum Effect {
 #[derive(Debug, Clone)]
 pub struct Closing {
     pub id: u64,
+    /// The votes the outcome was decided on: if they changed meanwhile, the
+    /// close is refused with `HeadMoved` and decided again.
+    pub votes: BTreeMap<UserId, Choice>,
     pub passed: bool,
     /// Why, in words (the tally, or why a passed proposal could not apply).
     pub outcome: String,
@@ -174,13 +180,18 @@ impl Store {
         .await
     }
 
-    /// Closes an open proposal and applies its effect, all or nothing.
-    pub async fn close_proposal(&self, closing: Closing) -> Result<Proposal, StoreError> {
+    /// Closes an open proposal and applies its effect, all or nothing, and
+    /// says whether this call closed it. One closed already is answered as
+    /// it is (durably: the answer waits for the flush, like any write's).
+    pub async fn close_proposal(&self, closing: Closing) -> Result<(Proposal, bool), StoreError> {
         let now = Timestamp::now();
         self.write(0, move |tx| {
             let mut proposal = load(tx, closing.id)?;
             if proposal.state != ProposalState::Open {
-                return Err(StoreError::ProposalClosed.into());
+                return Ok((proposal, false));
+            }
+            if proposal.votes != closing.votes {
+                return Err(StoreError::HeadMoved.into());
             }
             proposal.state = if closing.passed {
                 ProposalState::Passed
@@ -208,13 +219,20 @@ impl Store {
             if let Some(effect) = &closing.effect {
                 apply(tx, effect, &proposal, now)?;
             }
-            Ok(proposal)
+            Ok((proposal, true))
         })
         .await
     }
 
+    /// The proposal as last written; it may not be on disk yet.
     pub fn proposal(&self, id: u64) -> Result<Option<Proposal>, StoreError> {
         self.get(TreeId::Proposals, &id.to_be_bytes())
+    }
+
+    /// The proposal as it is on disk: read through the writer, answered
+    /// after the flush, so what it says survives a crash.
+    pub async fn durable_proposal(&self, id: u64) -> Result<Proposal, StoreError> {
+        self.write(0, move |tx| load(tx, id)).await
     }
 
     /// The proposals of `space`, newest first.
@@ -236,12 +254,11 @@ impl Store {
         Ok(proposals)
     }
 
-    /// Open proposals whose deadline has passed, soonest first.
-    pub fn proposals_due(&self, now: Timestamp) -> Result<Vec<u64>, StoreError> {
-        let end = pair_key(now.millis().max(0) as u64, u64::MAX);
+    /// Every open proposal, soonest deadline first.
+    pub fn open_proposals(&self) -> Result<Vec<u64>, StoreError> {
         self.trees()
             .tree(TreeId::ProposalDeadlines)
-            .range(..=end)
+            .iter()
             .keys()
             .map(|key| Ok(tx::seq_from_key(&key?[8..])))
             .collect()
@@ -252,11 +269,15 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
     match effect {
         Effect::Charter {
             space,
+            based_on,
             patch,
             protection,
         } => {
             let key = space.as_str().as_bytes();
             let mut record: Space = tx.get(TreeId::Spaces, key)?.ok_or(StoreError::NotFound)?;
+            if record.charter != *based_on {
+                return Err(StoreError::HeadMoved.into());
+            }
             record.charter = patch.clone();
             tx.put(TreeId::Spaces, key, &record)?;
             tx.append_event(Event {

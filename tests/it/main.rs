@@ -6,6 +6,7 @@ mod accounts;
 mod admin_powers;
 mod concurrency;
 mod crash;
+mod crash_votes;
 mod disputes;
 mod errors;
 mod governance_story;
