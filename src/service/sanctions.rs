@@ -11,9 +11,12 @@ use super::{
 use crate::governance::charter::Step;
 use crate::governance::{Action, Decision, SanctionKind, StepError, step_to_issue};
 use crate::model::{ProposalKind, RevisionId, Timestamp, UserId};
-use crate::store::{NewReport, NewSanction, Sanction};
+use crate::store::{NewReport, NewSanction, Sanction, StoreError};
 
 const MAX_REASON_CHARS: usize = 2000;
+
+/// Attempts at issuing while others sanction the same member at once.
+const MAX_ISSUE_ATTEMPTS: usize = 8;
 
 fn clean_reason(reason: &str) -> ServiceResult<String> {
     let reason = reason.trim();
@@ -171,38 +174,50 @@ impl App {
             return Err(ServiceError::Denied(denial));
         }
         let reason = clean_reason(reason)?;
-        let now = Timestamp::now();
-        // Sanctions lifted by an appeal do not count: they were found wrong.
-        let earlier: Vec<Timestamp> = self
-            .store()
-            .sanctions_of(target.id)?
-            .iter()
-            .filter(|s| {
-                s.space == place.slug.as_str() && !(s.lifted_at.is_some() && s.appeal.is_some())
-            })
-            .map(|s| s.starts_at)
-            .collect();
-        let step =
-            step_to_issue(&place.charter, &earlier, now, step).map_err(|error| match error {
-                StepError::TooHeavy { .. } => {
-                    ServiceError::Refused("step_too_heavy", error.to_string())
-                }
-                StepError::NotOnLadder(..) => ServiceError::InvalidInput(error.to_string()),
-            })?;
-        let sanction = self
-            .store()
-            .issue_sanction(NewSanction {
-                space: place.slug.clone(),
-                user: target.id,
-                username: target.username,
-                step: step.to_string(),
-                reason,
-                issued_by: actor.id,
-                ends_at: step.lasts().map(|seconds| now.plus_seconds(seconds as i64)),
-                ends_membership: step == Step::Ban,
-            })
-            .await?;
-        self.sanction_view(&sanction)
+        for _ in 0..MAX_ISSUE_ATTEMPTS {
+            let newest_seen = self.store().newest_sanction(target.id)?;
+            let now = Timestamp::now();
+            // Sanctions lifted by an appeal do not count: they were found wrong.
+            let earlier: Vec<Timestamp> = self
+                .store()
+                .sanctions_of(target.id)?
+                .iter()
+                .filter(|s| {
+                    s.space == place.slug.as_str() && !(s.lifted_at.is_some() && s.appeal.is_some())
+                })
+                .map(|s| s.starts_at)
+                .collect();
+            let step =
+                step_to_issue(&place.charter, &earlier, now, step).map_err(
+                    |error| match error {
+                        StepError::TooHeavy { .. } => {
+                            ServiceError::Refused("step_too_heavy", error.to_string())
+                        }
+                        StepError::NotOnLadder(..) => ServiceError::InvalidInput(error.to_string()),
+                    },
+                )?;
+            let issued = self
+                .store()
+                .issue_sanction(NewSanction {
+                    space: place.slug.clone(),
+                    user: target.id,
+                    username: target.username.clone(),
+                    step: step.to_string(),
+                    reason: reason.clone(),
+                    issued_by: actor.id,
+                    ends_at: step.lasts().map(|seconds| now.plus_seconds(seconds as i64)),
+                    ends_membership: step == Step::Ban,
+                    newest_seen,
+                })
+                .await;
+            match issued {
+                Ok(sanction) => return self.sanction_view(&sanction),
+                // Someone sanctioned them meanwhile: the next step moved on.
+                Err(StoreError::HeadMoved) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(ServiceError::Busy)
     }
 
     /// The sanctions issued in a space, newest first; the public record.

@@ -21,6 +21,17 @@ pub struct NewSanction {
     pub ends_at: Option<Timestamp>,
     /// A ban: the membership ends now (and comes back if an appeal passes).
     pub ends_membership: bool,
+    /// The user's newest sanction when the step was chosen: if another was
+    /// issued meanwhile, the step is refused with `HeadMoved` and chosen
+    /// again, so two issuers at once still climb the ladder.
+    pub newest_seen: Option<u64>,
+}
+
+/// Meta key holding the id of `user`'s newest sanction (any space).
+fn newest_key(user: UserId) -> Vec<u8> {
+    let mut key = b"newest_sanction/".to_vec();
+    key.extend_from_slice(&user.to_be_bytes());
+    key
 }
 
 #[derive(Debug, Clone)]
@@ -88,9 +99,18 @@ pub(super) fn mark_appealed(tx: &Tx<'_>, id: u64, proposal: u64) -> Result<(), A
 }
 
 impl Store {
+    /// The id of `user`'s newest sanction, to issue the next against.
+    pub fn newest_sanction(&self, user: UserId) -> Result<Option<u64>, StoreError> {
+        self.get(TreeId::Meta, &newest_key(user))
+    }
+
     pub async fn issue_sanction(&self, new: NewSanction) -> Result<Sanction, StoreError> {
         let now = Timestamp::now();
         self.write(0, move |tx| {
+            let newest = newest_key(new.user);
+            if tx.get::<u64>(TreeId::Meta, &newest)? != new.newest_seen {
+                return Err(StoreError::HeadMoved.into());
+            }
             let space = new.space.as_str();
             let previous_standing: Option<Standing> = if new.ends_membership {
                 let member: Option<Member> =
@@ -115,6 +135,7 @@ impl Store {
                 previous_standing,
             };
             let id = sanction.id;
+            tx.put(TreeId::Meta, &newest, &id)?;
             tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
             tx.put_raw(
                 TreeId::SpaceSanctions,

@@ -321,3 +321,44 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
         "{notes}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issuers_at_once_still_climb_the_ladder_one_step_each() {
+    let app = TestApp::spawn().await;
+    let _admin = app.user("admin").await;
+    let stella = app.user("stella").await;
+    let charter = json!({
+        "sanctions": { "ladder": ["warning", "probation:1h", "suspension:1h", "ban"], "decay": "1d" }
+    });
+    stella
+        .send(
+            Method::POST,
+            "/api/v1/spaces",
+            json!({ "slug": "club", "title": "Le club", "charter": charter }),
+        )
+        .await;
+    let romain = app.user("romain").await;
+    let rose = app.user("rose").await;
+    let victor = app.user("victor").await;
+    for user in [&romain, &rose, &victor] {
+        user.send(Method::POST, "/api/v1/spaces/club/members", json!({}))
+            .await;
+    }
+    for name in ["romain", "rose"] {
+        stella.appoint("club", name, "reviewer").await;
+    }
+    // Three issuers see the same history at once; each must get the next
+    // rung, not all the first.
+    let (a, b, c) = tokio::join!(
+        sanction(&romain, "victor", None),
+        sanction(&rose, "victor", None),
+        sanction(&stella, "victor", None),
+    );
+    let mut steps = Vec::new();
+    for response in [a, b, c] {
+        assert_eq!(response.status(), StatusCode::CREATED);
+        steps.push(json_of(response).await["step"].as_str().unwrap().to_owned());
+    }
+    steps.sort();
+    assert_eq!(steps, ["probation:1h", "suspension:1h", "warning"]);
+}
