@@ -123,6 +123,7 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::AdminPower,
             reason,
+            only_from: None,
         };
         let member = self
             .store()

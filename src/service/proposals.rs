@@ -184,6 +184,7 @@ impl App {
                     actor: None,
                     action: EventKind::StandingChange,
                     reason: "a role_change proposal passed".to_owned(),
+                    only_from: None,
                 }))
             }
             ProposalKind::CreateSpace => {

@@ -451,6 +451,7 @@ impl App {
                     actor: Some(actor.id),
                     action: EventKind::Join,
                     reason: String::new(),
+                    only_from: None,
                 };
                 self.store().change_membership(change).await?;
                 Ok(JoinView {
@@ -496,6 +497,7 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::JoinAccept,
             reason: String::new(),
+            only_from: None,
         };
         let member = self
             .store()
@@ -536,6 +538,7 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::StandingChange,
             reason: reason.unwrap_or_else(|| format!("appointed {standing}")),
+            only_from: None,
         };
         let member = self
             .store()
@@ -647,8 +650,13 @@ impl App {
                 "{} accepted edits, member since {}",
                 member.accepted_edits, member.since
             ),
+            only_from: Some(member.standing),
         };
-        self.store().change_membership(change).await?;
-        Ok(true)
+        match self.store().change_membership(change).await {
+            Ok(_) => Ok(true),
+            // Appointed, sanctioned or promoted meanwhile: nothing to do.
+            Err(StoreError::HeadMoved) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
     }
 }

@@ -33,6 +33,10 @@ pub struct MembershipChange {
     pub actor: Option<UserId>,
     pub action: EventKind,
     pub reason: String,
+    /// Applied only while the member's recorded standing here is this one
+    /// (a promotion decided on `newcomer` must not undo an appointment made
+    /// meanwhile); otherwise refused with `HeadMoved`. `None`: whatever it is.
+    pub only_from: Option<Standing>,
 }
 
 /// A governance event of `space`, for its log.
@@ -183,6 +187,12 @@ pub(super) fn change_membership(
     now: Timestamp,
 ) -> Result<Option<Member>, Abort> {
     let space = change.space.as_str();
+    if let Some(expected) = change.only_from {
+        let current: Option<Member> = tx.get(TreeId::Members, &member_key(space, change.user))?;
+        if current.map(|m| m.standing) != Some(expected) {
+            return Err(StoreError::HeadMoved.into());
+        }
+    }
     let member = match change.standing {
         Some(standing) => Some(put_member(tx, space, change.user, standing, now)?),
         None => {
@@ -292,5 +302,43 @@ impl Store {
         user: UserId,
     ) -> Result<Option<JoinRequest>, StoreError> {
         self.get(TreeId::JoinRequests, &member_key(space.as_str(), user))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(standing: Standing, only_from: Option<Standing>) -> MembershipChange {
+        MembershipChange {
+            space: SpaceSlug::main(),
+            user: 5,
+            username: "noe".to_owned(),
+            standing: Some(standing),
+            actor: None,
+            action: EventKind::StandingChange,
+            reason: String::new(),
+            only_from,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_promotion_decided_on_newcomer_does_not_undo_an_appointment() {
+        let store = Store::temporary().unwrap();
+        store
+            .change_membership(change(Standing::Newcomer, None))
+            .await
+            .unwrap();
+        // Appointed reviewer while the clock was deciding a promotion.
+        store
+            .change_membership(change(Standing::Reviewer, None))
+            .await
+            .unwrap();
+        let promotion = store
+            .change_membership(change(Standing::Contributor, Some(Standing::Newcomer)))
+            .await;
+        assert!(matches!(promotion, Err(StoreError::HeadMoved)));
+        let member = store.member(&SpaceSlug::main(), 5).unwrap().unwrap();
+        assert_eq!(member.standing, Standing::Reviewer);
     }
 }
