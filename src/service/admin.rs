@@ -6,7 +6,7 @@
 use super::{Actor, App, MemberView, ServiceError, ServiceResult};
 use crate::config::AdminPower;
 use crate::model::{EventKind, PageSlug, RevisionId, SpaceSlug, Standing};
-use crate::store::{MembershipChange, PreparedText, Takedown};
+use crate::store::{MembershipChange, PreparedText, Requires, Takedown};
 
 impl App {
     fn check_power(&self, actor: &Actor, power: AdminPower) -> ServiceResult<()> {
@@ -123,7 +123,7 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::AdminPower,
             reason,
-            only_from: None,
+            requires: Requires::Nothing,
         };
         let member = self
             .store()

@@ -20,7 +20,7 @@ use crate::model::{
 };
 use crate::store::{
     Closing, Effect, Expected, MembershipChange, NewProposal, NewRevision, NewSpace, PreparedText,
-    Proposal, StoreError,
+    Proposal, Requires, Space, StoreError,
 };
 
 const MAX_TITLE_CHARS: usize = 200;
@@ -147,7 +147,7 @@ impl App {
                 let CharterPayload { patch } = payload("charter_change", value)?;
                 let (changed, stored) =
                     change(&place.parent_charter, &place.charter, &patch).map_err(charter_error)?;
-                self.check_descendants(place, &changed)?;
+                let descendants = self.check_descendants(place, &changed)?;
                 let protection = place
                     .charter
                     .protection
@@ -168,7 +168,7 @@ impl App {
                     .collect();
                 Ok(Effect::Charter {
                     space: place.slug.clone(),
-                    based_on: place.space.charter.clone(),
+                    based_on: place.chain.iter().cloned().chain(descendants).collect(),
                     patch: stored,
                     protection,
                 })
@@ -184,7 +184,7 @@ impl App {
                     actor: None,
                     action: EventKind::StandingChange,
                     reason: "a role_change proposal passed".to_owned(),
-                    only_from: None,
+                    requires: Requires::Nothing,
                 }))
             }
             ProposalKind::CreateSpace => {
@@ -210,6 +210,7 @@ impl App {
                     charter,
                     creator: proposer,
                     reason: "a create_space proposal passed".to_owned(),
+                    based_on: place.chain.clone(),
                 }))
             }
             ProposalKind::Appeal => {
@@ -337,9 +338,10 @@ impl App {
     /// Refuses a charter for `place` under which one of its descendants'
     /// stored charters would no longer apply (it sets a field now locked,
     /// or becomes invalid).
-    fn check_descendants(&self, place: &Place, changed: &Charter) -> ServiceResult<()> {
+    fn check_descendants(&self, place: &Place, changed: &Charter) -> ServiceResult<Vec<Space>> {
         let mut resolved: BTreeMap<String, Arc<Charter>> = BTreeMap::new();
         resolved.insert(place.space.slug.clone(), Arc::new(changed.clone()));
+        let mut descendants = Vec::new();
         let mut spaces = self.store().spaces()?;
         // Parents before children: a child's depth is its chain's length.
         spaces.sort_by_cached_key(|space| {
@@ -359,8 +361,9 @@ impl App {
                 ))
             })?;
             resolved.insert(space.slug.clone(), Arc::new(charter));
+            descendants.push(space);
         }
-        Ok(())
+        Ok(descendants)
     }
 
     /// Opens a proposal; the members eligible to vote are fixed now.

@@ -182,9 +182,7 @@ impl App {
                 .store()
                 .sanctions_of(target.id)?
                 .iter()
-                .filter(|s| {
-                    s.space == place.slug.as_str() && !(s.lifted_at.is_some() && s.appeal.is_some())
-                })
+                .filter(|s| s.space == place.slug.as_str() && !s.lifted_by_appeal)
                 .map(|s| s.starts_at)
                 .collect();
             let step =

@@ -18,7 +18,7 @@ use crate::governance::{
     missing_for_next,
 };
 use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
-use crate::store::{Member, MembershipChange, NewSpace, Space, StoreError};
+use crate::store::{Member, MembershipChange, NewSpace, Requires, Space, StoreError};
 
 /// How many of a user's recent edits per space are remembered (for rate
 /// limits; more than any sane limit an hour).
@@ -148,6 +148,9 @@ pub(super) fn clean_title(title: &str) -> ServiceResult<String> {
     }
     Ok(title.to_owned())
 }
+
+/// Attempts at creating a space while its parent's charter changes.
+const MAX_SPACE_ATTEMPTS: usize = 8;
 
 fn no_space(slug: &str) -> ServiceError {
     ServiceError::NotFound(format!("no space {slug:?}"))
@@ -367,57 +370,71 @@ impl App {
         let slug = SpaceSlug::parse(slug)?;
         let title = clean_title(title)?;
         let patch = charter.unwrap_or_else(|| Value::Object(Default::default()));
-        let (parent_charter, parent_slug) = match parent {
-            None => {
-                if !self.config().governance.anyone_creates_spaces && !actor.is_admin {
-                    return Err(ServiceError::Forbidden(
-                        "on this instance, only administrators create top-level spaces".to_owned(),
+        for _ in 0..MAX_SPACE_ATTEMPTS {
+            let (parent_charter, parent_slug, based_on) = match parent {
+                None => {
+                    if !self.config().governance.anyone_creates_spaces && !actor.is_admin {
+                        return Err(ServiceError::Forbidden(
+                            "on this instance, only administrators create top-level spaces"
+                                .to_owned(),
+                        ));
+                    }
+                    (Arc::new(Charter::default()), None, Vec::new())
+                }
+                Some(parent) => {
+                    let place = self.place(Some(actor), parent)?;
+                    let standing = self
+                        .membership(actor.id, &place.chain)?
+                        .map(|(_, m)| m.standing);
+                    let allowed = place.charter.subspaces
+                        == crate::governance::charter::Subspaces::Stewards
+                        && standing == Some(Standing::Steward);
+                    if !allowed {
+                        return Err(ServiceError::Denied(Denial::NeedsProposal));
+                    }
+                    (
+                        Arc::clone(&place.charter),
+                        Some(place.slug.clone()),
+                        place.chain.clone(),
+                    )
+                }
+            };
+            let resolved = apply_patch(&parent_charter, &patch)?;
+            let new = NewSpace {
+                slug: slug.clone(),
+                title: title.clone(),
+                parent: parent_slug,
+                charter: patch.clone(),
+                creator: actor.id,
+                reason: String::new(),
+                based_on,
+            };
+            let space = match self.store().create_space(new).await {
+                Ok(space) => space,
+                Err(StoreError::SpaceExists) => {
+                    return Err(ServiceError::Conflict(
+                        "space_exists",
+                        format!("a space {slug} exists"),
                     ));
                 }
-                (Arc::new(Charter::default()), None)
-            }
-            Some(parent) => {
-                let place = self.place(Some(actor), parent)?;
-                let standing = self
-                    .membership(actor.id, &place.chain)?
-                    .map(|(_, m)| m.standing);
-                let allowed = place.charter.subspaces
-                    == crate::governance::charter::Subspaces::Stewards
-                    && standing == Some(Standing::Steward);
-                if !allowed {
-                    return Err(ServiceError::Denied(Denial::NeedsProposal));
+                Err(StoreError::NotFound) => return Err(no_space(parent.unwrap_or_default())),
+                // The parent's charter changed meanwhile: validate again.
+                Err(StoreError::HeadMoved) => {
+                    self.inner.governance.charters_changed();
+                    continue;
                 }
-                (Arc::clone(&place.charter), Some(place.slug.clone()))
-            }
-        };
-        let resolved = apply_patch(&parent_charter, &patch)?;
-        let new = NewSpace {
-            slug: slug.clone(),
-            title,
-            parent: parent_slug,
-            charter: patch,
-            creator: actor.id,
-            reason: String::new(),
-        };
-        let space = match self.store().create_space(new).await {
-            Ok(space) => space,
-            Err(StoreError::SpaceExists) => {
-                return Err(ServiceError::Conflict(
-                    "space_exists",
-                    format!("a space {slug} exists"),
-                ));
-            }
-            Err(StoreError::NotFound) => return Err(no_space(parent.unwrap_or_default())),
-            Err(error) => return Err(error.into()),
-        };
-        self.inner.governance.charters_changed();
-        Ok(SpaceDetailView {
-            slug: space.slug,
-            title: space.title,
-            parent: space.parent,
-            charter: serde_json::to_value(&resolved).unwrap_or_default(),
-            created_at: space.created_at,
-        })
+                Err(error) => return Err(error.into()),
+            };
+            self.inner.governance.charters_changed();
+            return Ok(SpaceDetailView {
+                slug: space.slug,
+                title: space.title,
+                parent: space.parent,
+                charter: serde_json::to_value(&resolved).unwrap_or_default(),
+                created_at: space.created_at,
+            });
+        }
+        Err(ServiceError::Busy)
     }
 
     /// Joins a space: at once in an open space, by request where members
@@ -451,7 +468,7 @@ impl App {
                     actor: Some(actor.id),
                     action: EventKind::Join,
                     reason: String::new(),
-                    only_from: None,
+                    requires: Requires::Nothing,
                 };
                 self.store().change_membership(change).await?;
                 Ok(JoinView {
@@ -497,15 +514,23 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::JoinAccept,
             reason: String::new(),
-            only_from: None,
+            requires: Requires::JoinRequest,
         };
-        let member = self
-            .store()
-            .change_membership(change)
-            .await?
-            .ok_or_else(|| {
-                ServiceError::Internal("an accepted member has no membership".to_owned())
-            })?;
+        let member = match self.store().change_membership(change).await {
+            Ok(Some(member)) => member,
+            Ok(None) => {
+                return Err(ServiceError::Internal(
+                    "an accepted member has no membership".to_owned(),
+                ));
+            }
+            Err(StoreError::HeadMoved) => {
+                return Err(ServiceError::Conflict(
+                    "not_pending",
+                    format!("{}'s request was settled meanwhile", user.username),
+                ));
+            }
+            Err(error) => return Err(error.into()),
+        };
         Ok(MemberView {
             user: user.username,
             standing: member.standing,
@@ -538,7 +563,7 @@ impl App {
             actor: Some(actor.id),
             action: EventKind::StandingChange,
             reason: reason.unwrap_or_else(|| format!("appointed {standing}")),
-            only_from: None,
+            requires: Requires::Nothing,
         };
         let member = self
             .store()
@@ -650,7 +675,7 @@ impl App {
                 "{} accepted edits, member since {}",
                 member.accepted_edits, member.since
             ),
-            only_from: Some(member.standing),
+            requires: Requires::Standing(member.standing),
         };
         match self.store().change_membership(change).await {
             Ok(_) => Ok(true),

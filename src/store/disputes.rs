@@ -29,7 +29,9 @@ pub(super) fn resolve(
         .get(TreeId::Disputes, &id.to_be_bytes())?
         .ok_or(StoreError::NotFound)?;
     if dispute.state != DisputeState::Open {
-        return Err(StoreError::NotDisputed.into());
+        // Another resolution got there first: the proposal is decided
+        // again, and closes rejected (nothing left to resolve).
+        return Err(StoreError::HeadMoved.into());
     }
     dispute.state = DisputeState::Resolved;
     dispute.resolved_at = Some(now);

@@ -36,7 +36,7 @@ pub use proposals::{Closing, Effect, NewProposal};
 pub use records::*;
 pub use reviews::{Publication, Review, Reviewed, Verdict};
 pub use sanctions::{NewReport, NewSanction};
-pub use spaces::{MembershipChange, NewSpace};
+pub use spaces::{MembershipChange, NewSpace, Requires};
 pub use text::PreparedText;
 
 use crate::model::{EventKind, EventSeq, RevisionKind, RevisionState, SpaceSlug, Timestamp};
@@ -84,8 +84,6 @@ pub enum StoreError {
     AlreadyAppealed,
     #[error("the page has an open dispute already")]
     AlreadyDisputed,
-    #[error("the dispute is not open")]
-    NotDisputed,
     #[error("no such record")]
     NotFound,
 }
@@ -342,6 +340,7 @@ fn initialise(trees: &Trees) -> Result<(), StoreError> {
             charter: serde_json::json!({}),
             created_at: now,
             created_by: None,
+            children: 0,
         };
         tx.put(TreeId::Spaces, space.slug.as_bytes(), &space)?;
         tx.append_event(Event {

@@ -38,9 +38,10 @@ pub enum Effect {
     /// The space's stored charter (a merge patch over its parent's) becomes this.
     Charter {
         space: SpaceSlug,
-        /// The space's stored patch the change was computed over: if
-        /// another change landed meanwhile, `HeadMoved`, and computed again.
-        based_on: Value,
+        /// The spaces the change was computed and validated over (the
+        /// space's chain and its descendants), as read: if one changed
+        /// meanwhile (a charter, a child born), `HeadMoved`, and again.
+        based_on: Vec<Space>,
         patch: Value,
         /// The protections it changes, each logged as `protection_change`:
         /// (target, reason), e.g. (`page:Charte`, `reviewer → steward`).
@@ -273,11 +274,9 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
             patch,
             protection,
         } => {
+            spaces::check_unchanged(tx, based_on)?;
             let key = space.as_str().as_bytes();
             let mut record: Space = tx.get(TreeId::Spaces, key)?.ok_or(StoreError::NotFound)?;
-            if record.charter != *based_on {
-                return Err(StoreError::HeadMoved.into());
-            }
             record.charter = patch.clone();
             tx.put(TreeId::Spaces, key, &record)?;
             tx.append_event(Event {

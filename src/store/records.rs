@@ -46,7 +46,7 @@ pub struct Credential {
     pub csrf_token: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Space {
     pub slug: String,
     pub title: String,
@@ -58,6 +58,10 @@ pub struct Space {
     pub created_at: Timestamp,
     #[serde(default)]
     pub created_by: Option<UserId>,
+    /// Child spaces created under it so far: a change of its charter
+    /// checked against its children notices a child born meanwhile.
+    #[serde(default)]
+    pub children: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -221,6 +225,10 @@ pub struct Sanction {
     /// A ban's member's standing before it, restored if an appeal passes.
     #[serde(default)]
     pub previous_standing: Option<crate::model::Standing>,
+    /// Lifted because an appeal passed: found wrong, so it does not count
+    /// toward the ladder's next step.
+    #[serde(default)]
+    pub lifted_by_appeal: bool,
 }
 
 /// A dispute over a page: while open, the page is locked to `lock_to`.

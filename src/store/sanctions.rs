@@ -58,19 +58,25 @@ pub(super) fn lift(
     tx: &Tx<'_>,
     id: u64,
     reason: &str,
-    restore: bool,
+    by_appeal: bool,
     now: Timestamp,
 ) -> Result<Option<Sanction>, Abort> {
     let mut sanction = load(tx, id)?;
     if sanction.lifted_at.is_some() {
-        return Ok(None);
+        // An appeal decided on a sanction in force is decided again (and
+        // closes rejected: nothing left to lift); the clock just moves on.
+        return match by_appeal {
+            true => Err(StoreError::HeadMoved.into()),
+            false => Ok(None),
+        };
     }
     sanction.lifted_at = Some(now);
     sanction.lift_reason = reason.to_owned();
+    sanction.lifted_by_appeal = by_appeal;
     if let Some(ends) = sanction.ends_at {
         tx.remove(TreeId::SanctionEnds, &end_key(ends, id))?;
     }
-    if restore && let Some(standing) = sanction.previous_standing {
+    if by_appeal && let Some(standing) = sanction.previous_standing {
         spaces::put_member(tx, &sanction.space, sanction.user, standing, now)?;
     }
     tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
@@ -133,6 +139,7 @@ impl Store {
                 lift_reason: String::new(),
                 appeal: None,
                 previous_standing,
+                lifted_by_appeal: false,
             };
             let id = sanction.id;
             tx.put(TreeId::Meta, &newest, &id)?;

@@ -19,6 +19,24 @@ pub struct NewSpace {
     pub charter: Value,
     pub creator: UserId,
     pub reason: String,
+    /// The spaces its charter was validated against (the parent's chain),
+    /// as read: if one changed meanwhile, `HeadMoved`.
+    pub based_on: Vec<Space>,
+}
+
+/// Refuses with `HeadMoved` unless each space is still as it was read: a
+/// charter decision rests on its ancestors' and descendants' charters.
+pub(super) fn check_unchanged(tx: &Tx<'_>, spaces: &[Space]) -> Result<(), Abort> {
+    for space in spaces {
+        if tx
+            .get::<Space>(TreeId::Spaces, space.slug.as_bytes())?
+            .as_ref()
+            != Some(space)
+        {
+            return Err(StoreError::HeadMoved.into());
+        }
+    }
+    Ok(())
 }
 
 /// A change of membership, logged as `action`.
@@ -33,10 +51,22 @@ pub struct MembershipChange {
     pub actor: Option<UserId>,
     pub action: EventKind,
     pub reason: String,
-    /// Applied only while the member's recorded standing here is this one
-    /// (a promotion decided on `newcomer` must not undo an appointment made
-    /// meanwhile); otherwise refused with `HeadMoved`. `None`: whatever it is.
-    pub only_from: Option<Standing>,
+    /// What the change was decided on, checked again where it is written:
+    /// if it no longer holds, the change is refused with `HeadMoved`.
+    pub requires: Requires,
+}
+
+/// The state of a membership a change was decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requires {
+    /// Whatever it is now (appointments, proposals, admin powers).
+    Nothing,
+    /// The member's recorded standing here is this one: a promotion decided
+    /// on `newcomer` must not undo an appointment made meanwhile.
+    Standing(Standing),
+    /// A join request waits and the user is not a member: two accepting at
+    /// once accept once, and never over an appointment.
+    JoinRequest,
 }
 
 /// A governance event of `space`, for its log.
@@ -151,12 +181,14 @@ pub(super) fn create_space(tx: &Tx<'_>, new: &NewSpace, now: Timestamp) -> Resul
     if tx.get_raw(TreeId::Spaces, key)?.is_some() {
         return Err(StoreError::SpaceExists.into());
     }
-    if let Some(parent) = &new.parent
-        && tx
-            .get_raw(TreeId::Spaces, parent.as_str().as_bytes())?
-            .is_none()
-    {
-        return Err(StoreError::NotFound.into());
+    check_unchanged(tx, &new.based_on)?;
+    if let Some(parent) = &new.parent {
+        let parent_key = parent.as_str().as_bytes();
+        let mut record: Space = tx
+            .get(TreeId::Spaces, parent_key)?
+            .ok_or(StoreError::NotFound)?;
+        record.children += 1;
+        tx.put(TreeId::Spaces, parent_key, &record)?;
     }
     let space = Space {
         slug: new.slug.to_string(),
@@ -165,6 +197,7 @@ pub(super) fn create_space(tx: &Tx<'_>, new: &NewSpace, now: Timestamp) -> Resul
         charter: new.charter.clone(),
         created_at: now,
         created_by: Some(new.creator),
+        children: 0,
     };
     tx.put(TreeId::Spaces, key, &space)?;
     put_member(tx, &space.slug, new.creator, Standing::Steward, now)?;
@@ -187,11 +220,19 @@ pub(super) fn change_membership(
     now: Timestamp,
 ) -> Result<Option<Member>, Abort> {
     let space = change.space.as_str();
-    if let Some(expected) = change.only_from {
-        let current: Option<Member> = tx.get(TreeId::Members, &member_key(space, change.user))?;
-        if current.map(|m| m.standing) != Some(expected) {
-            return Err(StoreError::HeadMoved.into());
+    let key = member_key(space, change.user);
+    let holds = match change.requires {
+        Requires::Nothing => true,
+        Requires::Standing(expected) => {
+            tx.get::<Member>(TreeId::Members, &key)?.map(|m| m.standing) == Some(expected)
         }
+        Requires::JoinRequest => {
+            tx.get_raw(TreeId::JoinRequests, &key)?.is_some()
+                && tx.get_raw(TreeId::Members, &key)?.is_none()
+        }
+    };
+    if !holds {
+        return Err(StoreError::HeadMoved.into());
     }
     let member = match change.standing {
         Some(standing) => Some(put_member(tx, space, change.user, standing, now)?),
@@ -309,7 +350,7 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn change(standing: Standing, only_from: Option<Standing>) -> MembershipChange {
+    fn change(standing: Standing, requires: Requires) -> MembershipChange {
         MembershipChange {
             space: SpaceSlug::main(),
             user: 5,
@@ -318,7 +359,7 @@ mod tests {
             actor: None,
             action: EventKind::StandingChange,
             reason: String::new(),
-            only_from,
+            requires,
         }
     }
 
@@ -326,16 +367,19 @@ mod tests {
     async fn a_promotion_decided_on_newcomer_does_not_undo_an_appointment() {
         let store = Store::temporary().unwrap();
         store
-            .change_membership(change(Standing::Newcomer, None))
+            .change_membership(change(Standing::Newcomer, Requires::Nothing))
             .await
             .unwrap();
         // Appointed reviewer while the clock was deciding a promotion.
         store
-            .change_membership(change(Standing::Reviewer, None))
+            .change_membership(change(Standing::Reviewer, Requires::Nothing))
             .await
             .unwrap();
         let promotion = store
-            .change_membership(change(Standing::Contributor, Some(Standing::Newcomer)))
+            .change_membership(change(
+                Standing::Contributor,
+                Requires::Standing(Standing::Newcomer),
+            ))
             .await;
         assert!(matches!(promotion, Err(StoreError::HeadMoved)));
         let member = store.member(&SpaceSlug::main(), 5).unwrap().unwrap();

@@ -9,6 +9,7 @@ mod crash;
 mod crash_votes;
 mod disputes;
 mod errors;
+mod governance_races;
 mod governance_story;
 mod openapi;
 mod pages;
