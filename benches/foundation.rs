@@ -284,6 +284,19 @@ async fn run() {
 
     let text = "Une économie au service des personnes. ".repeat(100);
     edit(&client, &base, &token, "Lecture", &text, None).await;
+    // Reads are measured alone: first let the indexer finish the edits'
+    // backlog, which would otherwise share the two cores with them.
+    let waited = Instant::now();
+    while metric(&client, &base, "ostrom_search_indexed_seq").await
+        < metric(&client, &base, "ostrom_store_durable_seq").await
+        && waited.elapsed() < Duration::from_secs(60)
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "| search index caught up after the edits | | {:.1} s | |",
+        waited.elapsed().as_secs_f64()
+    );
     let url = format!("{base}/api/v1/spaces/main/pages/Lecture");
     let renders_before = metric(&client, &base, "ostrom_renders_total").await;
     let (generator, (rate, p99)) = match wrk_available()
