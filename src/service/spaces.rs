@@ -441,42 +441,54 @@ impl App {
     /// are accepted on approval, not at all where they are invited.
     pub async fn join_space(&self, actor: &Actor, slug: &str) -> ServiceResult<JoinView> {
         let place = self.place(Some(actor), slug)?;
-        let facts = self.actor_facts(actor, &place)?;
-        if let Some(member) = self.store().member(&place.slug, actor.id)? {
-            return Ok(JoinView {
-                standing: Some(member.standing),
-                requested: false,
-            });
-        }
-        match self.decide(&facts, &place, &Action::Join) {
-            Decision::Deny(denial) => Err(ServiceError::Denied(denial)),
-            Decision::Queue(_) => {
-                self.store()
-                    .request_join(place.slug.clone(), actor.id, actor.username.clone())
-                    .await?;
-                Ok(JoinView {
-                    standing: None,
-                    requested: true,
-                })
-            }
-            Decision::Allow => {
-                let change = MembershipChange {
-                    space: place.slug.clone(),
-                    user: actor.id,
-                    username: actor.username.clone(),
-                    standing: Some(Standing::Newcomer),
-                    actor: Some(actor.id),
-                    action: EventKind::Join,
-                    reason: String::new(),
-                    requires: Requires::Nothing,
-                };
-                self.store().change_membership(change).await?;
-                Ok(JoinView {
-                    standing: Some(Standing::Newcomer),
+        for _ in 0..MAX_SPACE_ATTEMPTS {
+            // Read before the facts: a sanction issued after this is seen
+            // by the write, which then sends us back here.
+            let newest_sanction = self.store().newest_sanction(actor.id)?;
+            let facts = self.actor_facts(actor, &place)?;
+            if let Some(member) = self.store().member(&place.slug, actor.id)? {
+                return Ok(JoinView {
+                    standing: Some(member.standing),
                     requested: false,
-                })
+                });
+            }
+            match self.decide(&facts, &place, &Action::Join) {
+                Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
+                Decision::Queue(_) => {
+                    self.store()
+                        .request_join(place.slug.clone(), actor.id, actor.username.clone())
+                        .await?;
+                    return Ok(JoinView {
+                        standing: None,
+                        requested: true,
+                    });
+                }
+                Decision::Allow => {
+                    let change = MembershipChange {
+                        space: place.slug.clone(),
+                        user: actor.id,
+                        username: actor.username.clone(),
+                        standing: Some(Standing::Newcomer),
+                        actor: Some(actor.id),
+                        action: EventKind::Join,
+                        reason: String::new(),
+                        requires: Requires::Joining { newest_sanction },
+                    };
+                    match self.store().change_membership(change).await {
+                        Ok(_) => {
+                            return Ok(JoinView {
+                                standing: Some(Standing::Newcomer),
+                                requested: false,
+                            });
+                        }
+                        // Joined, or sanctioned, meanwhile: look again.
+                        Err(StoreError::HeadMoved) => continue,
+                        Err(error) => return Err(error.into()),
+                    }
+                }
             }
         }
+        Err(ServiceError::Busy)
     }
 
     pub(super) fn user_named(&self, name: &str) -> ServiceResult<crate::store::User> {

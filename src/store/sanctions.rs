@@ -34,6 +34,11 @@ fn newest_key(user: UserId) -> Vec<u8> {
     key
 }
 
+/// The id of `user`'s newest sanction, read inside a transaction.
+pub(super) fn newest_of(tx: &Tx<'_>, user: UserId) -> Result<Option<u64>, Abort> {
+    tx.get::<u64>(TreeId::Meta, &newest_key(user))
+}
+
 #[derive(Debug, Clone)]
 pub struct NewReport {
     pub space: SpaceSlug,
@@ -114,7 +119,7 @@ impl Store {
         let now = Timestamp::now();
         self.write(0, move |tx| {
             let newest = newest_key(new.user);
-            if tx.get::<u64>(TreeId::Meta, &newest)? != new.newest_seen {
+            if newest_of(tx, new.user)? != new.newest_seen {
                 return Err(StoreError::HeadMoved.into());
             }
             let space = new.space.as_str();

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::records::{Event, JoinRequest, Member, Space};
 use super::tx::{Abort, TreeId, Tx, joined_key, user_key};
-use super::{Store, StoreError};
+use super::{Store, StoreError, sanctions};
 use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId};
 
 /// A space about to be created.
@@ -67,6 +67,9 @@ pub enum Requires {
     /// A join request waits and the user is not a member: two accepting at
     /// once accept once, and never over an appointment.
     JoinRequest,
+    /// The user is not a member, and has had no sanction since the one
+    /// named (a ban issued while they joined is seen).
+    Joining { newest_sanction: Option<u64> },
 }
 
 /// A governance event of `space`, for its log.
@@ -230,6 +233,10 @@ pub(super) fn change_membership(
             tx.get_raw(TreeId::JoinRequests, &key)?.is_some()
                 && tx.get_raw(TreeId::Members, &key)?.is_none()
         }
+        Requires::Joining { newest_sanction } => {
+            tx.get_raw(TreeId::Members, &key)?.is_none()
+                && sanctions::newest_of(tx, change.user)? == newest_sanction
+        }
     };
     if !holds {
         return Err(StoreError::HeadMoved.into());
@@ -384,5 +391,38 @@ mod tests {
         assert!(matches!(promotion, Err(StoreError::HeadMoved)));
         let member = store.member(&SpaceSlug::main(), 5).unwrap().unwrap();
         assert_eq!(member.standing, Standing::Reviewer);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_join_decided_before_a_ban_landed_is_decided_again() {
+        let store = Store::temporary().unwrap();
+        let seen = store.newest_sanction(5).unwrap();
+        store
+            .issue_sanction(crate::store::NewSanction {
+                space: SpaceSlug::main(),
+                user: 5,
+                username: "noe".to_owned(),
+                step: "ban".to_owned(),
+                reason: "spam".to_owned(),
+                issued_by: 1,
+                ends_at: None,
+                ends_membership: true,
+                newest_seen: seen,
+            })
+            .await
+            .unwrap();
+        let join = store
+            .change_membership(MembershipChange {
+                action: EventKind::Join,
+                ..change(
+                    Standing::Newcomer,
+                    Requires::Joining {
+                        newest_sanction: seen,
+                    },
+                )
+            })
+            .await;
+        assert!(matches!(join, Err(StoreError::HeadMoved)));
+        assert!(store.member(&SpaceSlug::main(), 5).unwrap().is_none());
     }
 }
