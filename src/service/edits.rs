@@ -19,8 +19,8 @@ use crate::governance::{Action, Decision, Denial, PageFacts};
 use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp};
 use crate::render::Rendered;
 use crate::store::{
-    Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, StoreError,
-    is_live,
+    Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, SanctionsSeen,
+    StoreError, is_live,
 };
 
 /// Rounds of plan-and-append before giving up on a page under a write
@@ -135,6 +135,14 @@ impl App {
         Ok((facts, dispute.map(|d| d.id)))
     }
 
+    /// The actor's newest sanction, to check again where their action is
+    /// written.
+    pub(super) fn sanctions_seen(&self, actor: &Actor) -> ServiceResult<SanctionsSeen> {
+        Ok(SanctionsSeen::Newest(
+            self.store().newest_sanction(actor.id)?,
+        ))
+    }
+
     pub(super) fn check_size(&self, text: &str) -> ServiceResult<()> {
         let limit = self.config().limits.max_page_bytes;
         if text.len() > limit {
@@ -166,6 +174,9 @@ impl App {
         let place = who.place;
         for _ in 0..MAX_WRITE_ATTEMPTS {
             let planned = plan()?;
+            // Before the facts: a sanction issued after this is seen by
+            // the write, which then sends us back here.
+            let sanctions_seen = self.sanctions_seen(who.actor)?;
             let facts = self.actor_facts(who.actor, place)?;
             let (page, open_dispute) = self.page_facts(place, &planned.slug)?;
             let bytes = planned.markdown.len() as u64;
@@ -202,6 +213,7 @@ impl App {
                 // contributing joins it.
                 join_author: facts.standing.is_none(),
                 open_dispute,
+                sanctions_seen,
             };
             match self.store().append_revision(new).await {
                 Ok((page, revision)) => {
@@ -473,6 +485,7 @@ impl App {
                     page.slug
                 )));
             }
+            let sanctions_seen = self.sanctions_seen(actor)?;
             let facts = self.actor_facts(actor, &place)?;
             let mut open_dispute = None;
             for affected in [&page.slug, to.as_str()] {
@@ -522,6 +535,7 @@ impl App {
                     .clone()
                     .unwrap_or_else(|| to.title()),
                 open_dispute,
+                sanctions_seen,
             };
             match self.store().move_page(request).await {
                 Ok((page, revision)) => {

@@ -321,6 +321,7 @@ impl App {
                     // Written before the dispute is resolved, in the same
                     // transaction.
                     open_dispute: Some(dispute),
+                    sanctions_seen: crate::store::SanctionsSeen::NotChecked,
                 };
                 (
                     format!("rolled {} back to revision {to}", page.slug),
@@ -503,16 +504,31 @@ impl App {
     ) -> ServiceResult<VoteView> {
         let place = self.place(Some(actor), space)?;
         let proposal = self.proposal_in(&place, id)?;
-        let facts = self.actor_facts(actor, &place)?;
         let eligible = proposal.eligible.contains(&actor.id);
-        if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::Vote { eligible }) {
-            return Err(ServiceError::Denied(denial));
+        let mut recorded = None;
+        for _ in 0..MAX_CLOSE_ATTEMPTS {
+            let sanctions_seen = self.sanctions_seen(actor)?;
+            let facts = self.actor_facts(actor, &place)?;
+            if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::Vote { eligible })
+            {
+                return Err(ServiceError::Denied(denial));
+            }
+            match self
+                .store()
+                .vote(id, actor.id, choice, sanctions_seen)
+                .await
+            {
+                Ok(proposal) => {
+                    recorded = Some(proposal);
+                    break;
+                }
+                Err(StoreError::ProposalClosed) => return Err(closed(id)),
+                // Sanctioned meanwhile: decide again.
+                Err(StoreError::HeadMoved) => continue,
+                Err(error) => return Err(error.into()),
+            }
         }
-        let proposal = match self.store().vote(id, actor.id, choice).await {
-            Ok(proposal) => proposal,
-            Err(StoreError::ProposalClosed) => return Err(closed(id)),
-            Err(error) => return Err(error.into()),
-        };
+        let proposal = recorded.ok_or(ServiceError::Busy)?;
         let proposal = if tally_of(&proposal).settled(&rule_of(&proposal)) {
             match self.close_proposal(id).await {
                 Ok(proposal) => proposal,

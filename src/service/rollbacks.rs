@@ -377,6 +377,7 @@ impl App {
                 base: None,
                 join_author: false,
                 open_dispute: self.store().open_dispute_of(plan.page.id)?.map(|d| d.id),
+                sanctions_seen: crate::store::SanctionsSeen::NotChecked,
             });
             renderings.push((
                 slug,

@@ -92,6 +92,7 @@ mod tests {
             base: None,
             join_author: false,
             open_dispute: None,
+            sanctions_seen: crate::store::SanctionsSeen::NotChecked,
         }
     }
 

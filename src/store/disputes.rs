@@ -155,6 +155,7 @@ mod tests {
             base: None,
             join_author: false,
             open_dispute,
+            sanctions_seen: crate::store::SanctionsSeen::NotChecked,
         }
     }
 

@@ -35,7 +35,7 @@ pub use pages::{Expected, LogEntry, NewRevision, PageMove};
 pub use proposals::{Closing, Effect, NewProposal};
 pub use records::*;
 pub use reviews::{Publication, Review, Reviewed, Verdict};
-pub use sanctions::{NewReport, NewSanction};
+pub use sanctions::{NewReport, NewSanction, SanctionsSeen};
 pub use spaces::{MembershipChange, NewSpace, Requires};
 pub use text::PreparedText;
 
@@ -462,6 +462,7 @@ mod tests {
                 base: None,
                 join_author: false,
                 open_dispute: None,
+                sanctions_seen: crate::store::SanctionsSeen::NotChecked,
             };
             let (page, first) = store.append_revision(new.clone()).await.unwrap();
             // A pending revision's author is not (yet) an author of the page.

@@ -9,6 +9,7 @@
 use super::links;
 use super::records::{Event, Link, Page, PageEntry, Revision};
 use super::reviews;
+use super::sanctions::{self, SanctionsSeen};
 use super::spaces;
 use super::text::{self, PreparedText};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
@@ -54,6 +55,8 @@ pub struct NewRevision {
     /// or resolved since may change the decision (the lock), so the write
     /// is then refused with `HeadMoved` and decided again.
     pub open_dispute: Option<u64>,
+    /// The author's sanctions when the engine decided.
+    pub sanctions_seen: SanctionsSeen,
 }
 
 /// A governance action's entry in its space's log.
@@ -82,6 +85,8 @@ pub struct PageMove {
     pub title: String,
     /// As in `NewRevision`: the page's open dispute when the move was decided.
     pub open_dispute: Option<u64>,
+    /// The mover's sanctions when the move was decided.
+    pub sanctions_seen: SanctionsSeen,
 }
 
 fn page_key(space: &str, slug: &str) -> Vec<u8> {
@@ -281,6 +286,7 @@ pub(super) fn append(
     if let Some(page) = &existing {
         check_dispute(tx, page.id, new.open_dispute)?;
     }
+    sanctions::check_seen(tx, new.author, new.sanctions_seen)?;
     let revision_id = tx.next_id("revision")?;
     let created = existing.is_none();
     let mut page = match existing {
@@ -402,6 +408,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         _ => return Err(StoreError::HeadMoved.into()),
     };
     check_dispute(tx, page.id, request.open_dispute)?;
+    sanctions::check_seen(tx, request.actor, request.sanctions_seen)?;
     if let Some(PageEntry::Page(_)) = tx.get::<PageEntry>(TreeId::Pages, &to_key)? {
         return Err(StoreError::PageExists.into());
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::pages::{self, NewRevision};
 use super::records::{Event, Proposal, Space};
+use super::sanctions::SanctionsSeen;
 use super::spaces::{self, MembershipChange, NewSpace, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -148,15 +149,19 @@ impl Store {
         .await
     }
 
-    /// Records (or changes) `voter`'s vote; refused once the proposal closed.
+    /// Records (or changes) `voter`'s vote; refused once the proposal
+    /// closed, and sent back (`HeadMoved`) if the voter was sanctioned
+    /// since the vote was decided.
     pub async fn vote(
         &self,
         id: u64,
         voter: UserId,
         choice: Choice,
+        sanctions_seen: SanctionsSeen,
     ) -> Result<Proposal, StoreError> {
         let now = Timestamp::now();
         self.write(0, move |tx| {
+            sanctions::check_seen(tx, voter, sanctions_seen)?;
             let mut proposal = load(tx, id)?;
             if proposal.state != ProposalState::Open || now >= proposal.closes_at {
                 return Err(StoreError::ProposalClosed.into());

@@ -34,6 +34,27 @@ fn newest_key(user: UserId) -> Vec<u8> {
     key
 }
 
+/// The sanctions an actor's action was decided under, checked again where
+/// it is written: a suspension issued while an edit or a vote was being
+/// decided sends it back to be decided again (`HeadMoved`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SanctionsSeen {
+    /// A write of the community's own (a rollback, a passed proposal).
+    NotChecked,
+    /// The id of the actor's newest sanction when it was decided.
+    Newest(Option<u64>),
+}
+
+/// Refuses with `HeadMoved` if `user` was sanctioned since `seen`.
+pub(super) fn check_seen(tx: &Tx<'_>, user: UserId, seen: SanctionsSeen) -> Result<(), Abort> {
+    match seen {
+        SanctionsSeen::Newest(newest) if newest_of(tx, user)? != newest => {
+            Err(StoreError::HeadMoved.into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The id of `user`'s newest sanction, read inside a transaction.
 pub(super) fn newest_of(tx: &Tx<'_>, user: UserId) -> Result<Option<u64>, Abort> {
     tx.get::<u64>(TreeId::Meta, &newest_key(user))
@@ -285,5 +306,60 @@ impl Store {
             reports.extend(self.get::<Report>(TreeId::Reports, &id.to_be_bytes())?);
         }
         Ok(reports)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PageSlug, RevisionKind, RevisionState};
+    use crate::store::{Expected, NewRevision, PreparedText};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_edit_decided_before_a_suspension_landed_is_decided_again() {
+        let store = Store::temporary().unwrap();
+        let seen = SanctionsSeen::Newest(store.newest_sanction(5).unwrap());
+        store
+            .issue_sanction(NewSanction {
+                space: SpaceSlug::main(),
+                user: 5,
+                username: "noe".to_owned(),
+                step: "suspension:1d".to_owned(),
+                reason: "edit war".to_owned(),
+                issued_by: 1,
+                ends_at: Some(Timestamp::now().plus_seconds(86_400)),
+                ends_membership: false,
+                newest_seen: None,
+            })
+            .await
+            .unwrap();
+        let edit = NewRevision {
+            space: SpaceSlug::main(),
+            slug: PageSlug::parse("Agenda").unwrap(),
+            title: "Agenda".to_owned(),
+            links: Vec::new(),
+            expected: Expected::Absent,
+            author: 5,
+            summary: String::new(),
+            kind: RevisionKind::Create,
+            state: RevisionState::Published,
+            text: PreparedText::new("Réunion lundi.\n"),
+            deleted: false,
+            reverted_to: None,
+            base: None,
+            join_author: false,
+            open_dispute: None,
+            sanctions_seen: seen,
+        };
+        let refused = store.append_revision(edit.clone()).await;
+        assert!(matches!(refused, Err(StoreError::HeadMoved)), "{refused:?}");
+        let fresh = SanctionsSeen::Newest(store.newest_sanction(5).unwrap());
+        store
+            .append_revision(NewRevision {
+                sanctions_seen: fresh,
+                ..edit
+            })
+            .await
+            .unwrap();
     }
 }
