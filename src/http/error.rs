@@ -194,8 +194,10 @@ impl From<ServiceError> for ApiError {
                 Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail)
                     .retry_after(retry_after)
             }
-            ServiceError::Busy => Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
-                .retry_after(Duration::from_secs(1)),
+            ServiceError::Busy | ServiceError::SanctionedMeanwhile => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
+                    .retry_after(Duration::from_secs(1))
+            }
             ServiceError::Denied(denial) => match denial {
                 Denial::NotVisible => Self::not_found(detail),
                 Denial::RateLimited { retry_after } => {

@@ -235,7 +235,7 @@ impl App {
                     }
                     return Ok((status_of(&revision), self.write_view(&page, &revision)?));
                 }
-                Err(StoreError::HeadMoved) => continue,
+                Err(StoreError::HeadMoved | StoreError::SanctionedMeanwhile) => continue,
                 Err(error) => return Err(error.into()),
             }
         }
@@ -547,7 +547,7 @@ impl App {
                     self.existence_changed(&place.slug, &to)?;
                     return Ok((WriteStatus::Published, self.write_view(&page, &revision)?));
                 }
-                Err(StoreError::HeadMoved) => continue,
+                Err(StoreError::HeadMoved | StoreError::SanctionedMeanwhile) => continue,
                 Err(StoreError::PageExists) => {
                     return Err(ServiceError::PageExists(to.to_string()));
                 }

@@ -87,6 +87,10 @@ pub enum ServiceError {
     RateLimited { retry_after: Duration },
     #[error("the page is being edited too busily; retry")]
     Busy,
+    /// The actor was sanctioned while their action was being decided: the
+    /// engine decides again (it answers `busy` only if that keeps happening).
+    #[error("your standing changed while this was decided; retry")]
+    SanctionedMeanwhile,
     /// The governance engine said no.
     #[error("{}", .0.explain())]
     Denied(Denial),
@@ -111,7 +115,10 @@ impl From<InvalidName> for ServiceError {
 
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
-        ServiceError::Internal(error.to_string())
+        match error {
+            StoreError::SanctionedMeanwhile => ServiceError::SanctionedMeanwhile,
+            other => ServiceError::Internal(other.to_string()),
+        }
     }
 }
 

@@ -523,8 +523,7 @@ impl App {
                     break;
                 }
                 Err(StoreError::ProposalClosed) => return Err(closed(id)),
-                // Sanctioned meanwhile: decide again.
-                Err(StoreError::HeadMoved) => continue,
+                Err(StoreError::SanctionedMeanwhile) => continue,
                 Err(error) => return Err(error.into()),
             }
         }

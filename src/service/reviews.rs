@@ -9,10 +9,12 @@ use super::spaces::Place;
 use super::{Actor, App, ReviewItemView, ReviewOutcomeView, ServiceError, ServiceResult};
 use crate::diff::{Merge, MergeLabels, merge3};
 use crate::governance::{Action, Decision, Denial};
-use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp};
+use crate::model::{
+    PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
+};
 use crate::render::Rendered;
 use crate::store::{
-    Link, PreparedText, Publication, Review, Revision, StoreError, Verdict, is_live,
+    Link, PreparedText, Publication, Review, Revision, SanctionsSeen, StoreError, Verdict, is_live,
 };
 
 const MAX_REVIEW_ATTEMPTS: usize = 64;
@@ -201,20 +203,31 @@ impl App {
                     .is_some_and(|t| t.author == actor.id),
                 None => false,
             };
-        let facts = self.actor_facts(actor, &place)?;
         let action = Action::Review {
             own_revision: revision.author == actor.id,
             restores_own_work,
         };
-        if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
-            return Err(ServiceError::Denied(denial));
-        }
         let verdict = match decision {
             ReviewDecision::Approve => Verdict::Approve,
             ReviewDecision::Reject => Verdict::Reject,
         };
-        self.settle(&place, id, Some(actor.id), verdict, comment)
-            .await
+        for _ in 0..MAX_REVIEW_ATTEMPTS {
+            let sanctions_seen = self.sanctions_seen(actor)?;
+            let facts = self.actor_facts(actor, &place)?;
+            if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
+                return Err(ServiceError::Denied(denial));
+            }
+            let reviewer = Some((actor.id, sanctions_seen));
+            match self
+                .settle(&place, id, reviewer, verdict, comment.clone())
+                .await
+            {
+                // Sanctioned while deciding: the engine decides again.
+                Err(ServiceError::SanctionedMeanwhile) => continue,
+                outcome => return outcome,
+            }
+        }
+        Err(ServiceError::Busy)
     }
 
     /// Records a verdict, publishing the revision when it settles it.
@@ -222,10 +235,14 @@ impl App {
         &self,
         place: &Place,
         id: RevisionId,
-        reviewer: Option<u64>,
+        reviewer: Option<(UserId, SanctionsSeen)>,
         verdict: Verdict,
         comment: String,
     ) -> ServiceResult<ReviewOutcomeView> {
+        let (reviewer, sanctions_seen) = match reviewer {
+            Some((user, seen)) => (Some(user), seen),
+            None => (None, SanctionsSeen::NotChecked),
+        };
         let required = place.charter.edit.approvals_required;
         let mut force_plan = false;
         for _ in 0..MAX_REVIEW_ATTEMPTS {
@@ -247,6 +264,7 @@ impl App {
                 comment: comment.clone(),
                 approvals_required: required,
                 publication: plan.as_ref().map(|p| p.publication.clone()),
+                sanctions_seen,
             };
             match self.store().review(review).await {
                 Ok(reviewed) => {

@@ -315,7 +315,13 @@ impl App {
         for &id in pending {
             let comment = "rejected by a mass rollback".to_owned();
             match self
-                .settle(place, id, Some(actor.id), Verdict::Reject, comment)
+                .settle(
+                    place,
+                    id,
+                    Some((actor.id, crate::store::SanctionsSeen::NotChecked)),
+                    Verdict::Reject,
+                    comment,
+                )
                 .await
             {
                 Ok(_) => rejected += 1,

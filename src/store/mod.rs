@@ -84,6 +84,8 @@ pub enum StoreError {
     AlreadyAppealed,
     #[error("the page has an open dispute already")]
     AlreadyDisputed,
+    #[error("the actor was sanctioned since the action was decided")]
+    SanctionedMeanwhile,
     #[error("no such record")]
     NotFound,
 }

@@ -3,6 +3,7 @@
 //! rejection, each logged in the same transaction.
 
 use super::records::{Event, Link, Page, PageEntry, PageLocation, Revision};
+use super::sanctions::{self, SanctionsSeen};
 use super::spaces::{self, entry};
 use super::text::PreparedText;
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
@@ -53,6 +54,8 @@ pub struct Review {
     pub approvals_required: u32,
     /// Needed when this review publishes the revision.
     pub publication: Option<Publication>,
+    /// The reviewer's sanctions when the engine decided.
+    pub sanctions_seen: SanctionsSeen,
 }
 
 /// What a review led to.
@@ -112,6 +115,9 @@ pub(super) fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abor
 }
 
 fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed, Abort> {
+    if let Some(reviewer) = review.reviewer {
+        sanctions::check_seen(tx, reviewer, review.sanctions_seen)?;
+    }
     let mut revision = load_revision(tx, review.revision)?;
     if revision.state != RevisionState::Pending {
         return Err(StoreError::NotPending.into());

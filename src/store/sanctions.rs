@@ -36,7 +36,7 @@ fn newest_key(user: UserId) -> Vec<u8> {
 
 /// The sanctions an actor's action was decided under, checked again where
 /// it is written: a suspension issued while an edit or a vote was being
-/// decided sends it back to be decided again (`HeadMoved`).
+/// decided sends it back to be decided again (`SanctionedMeanwhile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SanctionsSeen {
     /// A write of the community's own (a rollback, a passed proposal).
@@ -45,11 +45,11 @@ pub enum SanctionsSeen {
     Newest(Option<u64>),
 }
 
-/// Refuses with `HeadMoved` if `user` was sanctioned since `seen`.
+/// Refuses with `SanctionedMeanwhile` if `user` was sanctioned since `seen`.
 pub(super) fn check_seen(tx: &Tx<'_>, user: UserId, seen: SanctionsSeen) -> Result<(), Abort> {
     match seen {
         SanctionsSeen::Newest(newest) if newest_of(tx, user)? != newest => {
-            Err(StoreError::HeadMoved.into())
+            Err(StoreError::SanctionedMeanwhile.into())
         }
         _ => Ok(()),
     }
@@ -352,7 +352,10 @@ mod tests {
             sanctions_seen: seen,
         };
         let refused = store.append_revision(edit.clone()).await;
-        assert!(matches!(refused, Err(StoreError::HeadMoved)), "{refused:?}");
+        assert!(
+            matches!(refused, Err(StoreError::SanctionedMeanwhile)),
+            "{refused:?}"
+        );
         let fresh = SanctionsSeen::Newest(store.newest_sanction(5).unwrap());
         store
             .append_revision(NewRevision {
