@@ -777,7 +777,6 @@ fn validate_rate_limits(charter: &Charter) -> Result<(), CharterError> {
         Standing::Reviewer,
         Standing::Steward,
     ];
-    let name = |standing: &Standing| standing.as_str();
     let mut below: Option<(Standing, Rate)> = None;
     for (position, standing) in order.iter().enumerate() {
         let Some(rate) = charter.rate_limits.get(standing) else {
@@ -786,16 +785,13 @@ fn validate_rate_limits(charter: &Charter) -> Result<(), CharterError> {
                 .find(|s| charter.rate_limits.contains_key(s))
             {
                 return Err(CharterError::invalid(
-                    &format!("rate_limits.{}", name(listed)),
-                    format!(
-                        "limits a higher standing than {}, which has none",
-                        name(standing)
-                    ),
+                    &format!("rate_limits.{}", listed),
+                    format!("limits a higher standing than {}, which has none", standing),
                 ));
             }
             break;
         };
-        let field = format!("rate_limits.{}", name(standing));
+        let field = format!("rate_limits.{}", standing);
         if rate.count == 0 {
             return Err(CharterError::invalid(
                 &field,
@@ -807,10 +803,7 @@ fn validate_rate_limits(charter: &Charter) -> Result<(), CharterError> {
         {
             return Err(CharterError::invalid(
                 &field,
-                format!(
-                    "must allow at least what {} may ({lower_rate})",
-                    name(&lower)
-                ),
+                format!("must allow at least what {} may ({lower_rate})", lower),
             ));
         }
         below = Some((*standing, *rate));

@@ -3,6 +3,7 @@
 //! and restoring a steward to a space that has none), each logged in the
 //! space's governance log with its reason. None edits a charter or a vote.
 
+use super::sanctions::clean_reason;
 use super::{Actor, App, MemberView, ServiceError, ServiceResult};
 use crate::config::AdminPower;
 use crate::model::{EventKind, PageSlug, RevisionId, SpaceSlug, Standing};
@@ -24,16 +25,6 @@ impl App {
         Ok(())
     }
 
-    fn clean_admin_reason(reason: &str) -> ServiceResult<String> {
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(ServiceError::InvalidInput(
-                "reason is 1 to 2000 characters".to_owned(),
-            ));
-        }
-        Ok(reason.to_owned())
-    }
-
     /// Takes down the text of `revision` (and of every revision of its page
     /// with the same text): it reads as a notice from now on. Returns the
     /// revisions taken down.
@@ -45,7 +36,7 @@ impl App {
         reason: &str,
     ) -> ServiceResult<Vec<RevisionId>> {
         self.check_power(actor, AdminPower::Takedown)?;
-        let reason = Self::clean_admin_reason(reason)?;
+        let reason = clean_reason(reason)?;
         // Legal requests reach members-only spaces too.
         let place = self.place_for_system(space)?;
         let not_found =
@@ -96,7 +87,7 @@ impl App {
         reason: &str,
     ) -> ServiceResult<MemberView> {
         self.check_power(actor, AdminPower::RestoreStewardship)?;
-        let reason = Self::clean_admin_reason(reason)?;
+        let reason = clean_reason(reason)?;
         let place = self.place_for_system(space)?;
         for space in &place.chain {
             let has_steward = self

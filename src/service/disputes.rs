@@ -31,12 +31,7 @@ impl App {
         if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::Dispute) {
             return Err(ServiceError::Denied(denial));
         }
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 2000 {
-            return Err(ServiceError::InvalidInput(
-                "reason is 1 to 2000 characters".to_owned(),
-            ));
-        }
+        let reason = super::sanctions::clean_reason(reason)?;
         if slug.is_talk() {
             return Err(ServiceError::InvalidInput(format!(
                 "{slug} is a talk page, where disagreements are discussed: dispute the page itself"
@@ -47,7 +42,7 @@ impl App {
             return Err(super::pages::page_not_found(slug.as_str()));
         }
         let dispute = self
-            .dispute_page(&place, &page, reason.to_owned(), Some(actor.id))
+            .dispute_page(&place, &page, reason, Some(actor.id))
             .await?;
         self.dispute_view(&dispute)
     }

@@ -153,17 +153,15 @@ impl App {
                     .protection
                     .changes_to(&changed.protection)
                     .into_iter()
-                    .map(|change| {
-                        let target = change.page.map_or_else(
-                            || format!("space:{}", place.slug),
-                            |slug| format!("page:{slug}"),
-                        );
-                        let what = if target.starts_with("space:") {
-                            "default: "
-                        } else {
-                            ""
-                        };
-                        (target, format!("{what}{} → {}", change.from, change.to))
+                    .map(|change| match change.page {
+                        Some(slug) => (
+                            format!("page:{slug}"),
+                            format!("{} → {}", change.from, change.to),
+                        ),
+                        None => (
+                            format!("space:{}", place.slug),
+                            format!("default: {} → {}", change.from, change.to),
+                        ),
                     })
                     .collect();
                 Ok(Effect::Charter {
@@ -505,29 +503,9 @@ impl App {
         let place = self.place(Some(actor), space)?;
         let proposal = self.proposal_in(&place, id)?;
         let eligible = proposal.eligible.contains(&actor.id);
-        let mut recorded = None;
-        for _ in 0..MAX_CLOSE_ATTEMPTS {
-            let sanctions_seen = self.sanctions_seen(actor)?;
-            let facts = self.actor_facts(actor, &place)?;
-            if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::Vote { eligible })
-            {
-                return Err(ServiceError::Denied(denial));
-            }
-            match self
-                .store()
-                .vote(id, actor.id, choice, sanctions_seen)
-                .await
-            {
-                Ok(proposal) => {
-                    recorded = Some(proposal);
-                    break;
-                }
-                Err(StoreError::ProposalClosed) => return Err(closed(id)),
-                Err(StoreError::SanctionedMeanwhile) => continue,
-                Err(error) => return Err(error.into()),
-            }
-        }
-        let proposal = recorded.ok_or(ServiceError::Busy)?;
+        let proposal = self
+            .record_vote(actor, &place, id, eligible, choice)
+            .await?;
         let proposal = if tally_of(&proposal).settled(&rule_of(&proposal)) {
             match self.close_proposal(id).await {
                 Ok(proposal) => proposal,
@@ -543,6 +521,36 @@ impl App {
             state: proposal.state,
             tally: tally_of(&proposal),
         })
+    }
+
+    /// Asks the engine, then records the vote; decided again if the voter
+    /// was sanctioned meanwhile.
+    async fn record_vote(
+        &self,
+        actor: &Actor,
+        place: &Place,
+        id: u64,
+        eligible: bool,
+        choice: Choice,
+    ) -> ServiceResult<Proposal> {
+        for _ in 0..MAX_CLOSE_ATTEMPTS {
+            let sanctions_seen = self.sanctions_seen(actor)?;
+            let facts = self.actor_facts(actor, place)?;
+            if let Decision::Deny(denial) = self.decide(&facts, place, &Action::Vote { eligible }) {
+                return Err(ServiceError::Denied(denial));
+            }
+            match self
+                .store()
+                .vote(id, actor.id, choice, sanctions_seen)
+                .await
+            {
+                Ok(proposal) => return Ok(proposal),
+                Err(StoreError::ProposalClosed) => return Err(closed(id)),
+                Err(StoreError::SanctionedMeanwhile) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(ServiceError::Busy)
     }
 
     /// Closes a proposal if it is due (past its deadline) or settled (no

@@ -18,7 +18,9 @@ const MAX_REASON_CHARS: usize = 2000;
 /// Attempts at issuing while others sanction the same member at once.
 const MAX_ISSUE_ATTEMPTS: usize = 8;
 
-fn clean_reason(reason: &str) -> ServiceResult<String> {
+/// A governance reason (reports, sanctions, disputes, admin powers):
+/// trimmed, 1 to 2000 characters.
+pub(super) fn clean_reason(reason: &str) -> ServiceResult<String> {
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
         return Err(ServiceError::InvalidInput(format!(

@@ -72,28 +72,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PageSlug, RevisionKind, RevisionState};
     use crate::store::{Expected, NewRevision, Page};
 
     fn write(slug: &str, expected: Expected, text: &str) -> NewRevision {
-        NewRevision {
-            space: SpaceSlug::main(),
-            slug: PageSlug::parse(slug).unwrap(),
-            title: slug.to_owned(),
-            links: Vec::new(),
-            expected,
-            author: 1,
-            summary: String::new(),
-            kind: RevisionKind::Edit,
-            state: RevisionState::Published,
-            text: PreparedText::new(text),
-            deleted: false,
-            reverted_to: None,
-            base: None,
-            join_author: false,
-            open_dispute: None,
-            sanctions_seen: crate::store::SanctionsSeen::NotChecked,
-        }
+        NewRevision::published(slug, expected, 1, text)
     }
 
     fn takedown(page: &Page, revisions: Vec<RevisionId>) -> Takedown {

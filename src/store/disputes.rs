@@ -135,27 +135,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PageSlug, RevisionKind, RevisionState};
-    use crate::store::{Expected, NewRevision, PreparedText};
+    use crate::store::{Expected, NewRevision};
 
     fn edit(expected: Expected, text: &str, open_dispute: Option<u64>) -> NewRevision {
         NewRevision {
-            space: SpaceSlug::main(),
-            slug: PageSlug::parse("Horaires").unwrap(),
-            title: "Horaires".to_owned(),
-            links: Vec::new(),
-            expected,
-            author: 1,
-            summary: String::new(),
-            kind: RevisionKind::Edit,
-            state: RevisionState::Published,
-            text: PreparedText::new(text),
-            deleted: false,
-            reverted_to: None,
-            base: None,
-            join_author: false,
             open_dispute,
-            sanctions_seen: crate::store::SanctionsSeen::NotChecked,
+            ..NewRevision::published("Horaires", expected, 1, text)
         }
     }
 

@@ -448,24 +448,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let page = {
             let store = Store::open(dir.path()).unwrap();
-            let mut new = NewRevision {
-                space: SpaceSlug::main(),
-                slug: crate::model::PageSlug::parse("Accueil").unwrap(),
-                title: "Accueil".to_owned(),
-                links: Vec::new(),
-                expected: Expected::Absent,
-                author: 7,
-                summary: String::new(),
-                kind: RevisionKind::Create,
-                state: RevisionState::Published,
-                text: PreparedText::new("Bienvenue.\n"),
-                deleted: false,
-                reverted_to: None,
-                base: None,
-                join_author: false,
-                open_dispute: None,
-                sanctions_seen: crate::store::SanctionsSeen::NotChecked,
-            };
+            let mut new = NewRevision::published("Accueil", Expected::Absent, 7, "Bienvenue.\n");
             let (page, first) = store.append_revision(new.clone()).await.unwrap();
             // A pending revision's author is not (yet) an author of the page.
             new.expected = Expected::Head(first.id);

@@ -466,3 +466,28 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }
+
+#[cfg(test)]
+impl NewRevision {
+    /// A published edit of `slug` in `main`, for the store's own tests.
+    pub(crate) fn published(slug: &str, expected: Expected, author: UserId, text: &str) -> Self {
+        NewRevision {
+            space: SpaceSlug::main(),
+            slug: PageSlug::parse(slug).expect("a valid test slug"),
+            title: slug.to_owned(),
+            links: Vec::new(),
+            expected,
+            author,
+            summary: String::new(),
+            kind: RevisionKind::Edit,
+            state: RevisionState::Published,
+            text: PreparedText::new(text),
+            deleted: false,
+            reverted_to: None,
+            base: None,
+            join_author: false,
+            open_dispute: None,
+            sanctions_seen: SanctionsSeen::NotChecked,
+        }
+    }
+}

@@ -312,8 +312,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PageSlug, RevisionKind, RevisionState};
-    use crate::store::{Expected, NewRevision, PreparedText};
+    use crate::store::{Expected, NewRevision};
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_edit_decided_before_a_suspension_landed_is_decided_again() {
@@ -334,22 +333,8 @@ mod tests {
             .await
             .unwrap();
         let edit = NewRevision {
-            space: SpaceSlug::main(),
-            slug: PageSlug::parse("Agenda").unwrap(),
-            title: "Agenda".to_owned(),
-            links: Vec::new(),
-            expected: Expected::Absent,
-            author: 5,
-            summary: String::new(),
-            kind: RevisionKind::Create,
-            state: RevisionState::Published,
-            text: PreparedText::new("Réunion lundi.\n"),
-            deleted: false,
-            reverted_to: None,
-            base: None,
-            join_author: false,
-            open_dispute: None,
             sanctions_seen: seen,
+            ..NewRevision::published("Agenda", Expected::Absent, 5, "Réunion lundi.\n")
         };
         let refused = store.append_revision(edit.clone()).await;
         assert!(
