@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use ostrom::auth::Password;
 use ostrom::config::{AdminPower, Config};
+use ostrom::render::RemoteImages;
 use ostrom::search::{Lang, SearchIndex, rebuild};
 use ostrom::service::{App, Registration, StoreFeed};
 
@@ -87,6 +88,18 @@ struct ServeArgs {
     /// takedown, restore-stewardship, or none.
     #[arg(long, env = "OSTROM_ADMIN_POWERS", default_value = "takedown,restore-stewardship", value_parser = parse_powers)]
     admin_powers: AdminPowers,
+    /// Images from other sites in pages: `show` them, or make each a
+    /// `link` (showing one tells its site who reads the page).
+    #[arg(long, env = "OSTROM_REMOTE_IMAGES", default_value = "show", value_parser = parse_remote_images)]
+    remote_images: RemoteImages,
+}
+
+fn parse_remote_images(choice: &str) -> Result<RemoteImages, String> {
+    match choice {
+        "show" => Ok(RemoteImages::Show),
+        "link" => Ok(RemoteImages::Link),
+        other => Err(format!("{other:?} is not show or link")),
+    }
 }
 
 #[derive(Clone)]
@@ -172,6 +185,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.sessions.secure_cookie = args.secure_cookies;
     config.default_lang = args.lang.default_lang;
     config.governance.admin_powers = args.admin_powers.0;
+    config.remote_images = args.remote_images;
     if config.limits.max_page_bytes == 0 {
         bail!("--max-page-bytes must be at least 1");
     }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::render::RemoteImages;
 use crate::search::Lang;
 
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct Config {
     /// The language of pages that neither say nor reveal theirs.
     pub default_lang: Lang,
     pub governance: GovernanceSettings,
+    /// Whether pages show images from other sites or link to them.
+    pub remote_images: RemoteImages,
 }
 
 #[derive(Debug, Clone)]
@@ -102,7 +105,7 @@ impl Config {
                 max_page_bytes: 1024 * 1024,
                 max_small_body_bytes: 64 * 1024,
                 request_timeout: Duration::from_secs(30),
-                previews_per_minute: 600,
+                previews_per_minute: 30,
             },
             sessions: SessionPolicy {
                 ttl: Duration::from_secs(30 * 24 * 3600),
@@ -114,6 +117,7 @@ impl Config {
                 window: Duration::from_secs(15 * 60),
             },
             default_lang: Lang::Fr,
+            remote_images: RemoteImages::Show,
             governance: GovernanceSettings {
                 anyone_creates_spaces: true,
                 tick: Duration::from_secs(1),

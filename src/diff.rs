@@ -1,4 +1,4 @@
-//! Line diffs and three-way merges of page texts: the only user of diffy.
+//! Line diffs and three-way merges of page texts: the only user of similar.
 //!
 //! A diff comes both as unified text (for people and `patch`) and as
 //! structured hunks (for programs). Hunk ranges follow the unified-diff
@@ -6,9 +6,30 @@
 //! line *after which* the insertion goes. Every line keeps its own line
 //! terminator, so concatenating a hunk's lines reproduces the text exactly,
 //! including a last line without a newline.
+//!
+//! Every diff has a deadline ([`DIFF_DEADLINE`]): the search for the
+//! smallest set of changes costs up to the product of the two texts'
+//! lengths, and past the deadline it settles for a coarser answer (fewer,
+//! larger hunks) that is still exact. So a diff or a merge of two large,
+//! wholly different texts costs a bounded fraction of a second, and a
+//! legitimate page never gets an error for being hard to compare.
+//!
+//! The merge is diff3's: the lines both sides kept from the base anchor the
+//! texts; between anchors, a region changed on one side takes that side,
+//! changed the same way on both takes it once, and changed differently on
+//! both is a conflict, written with markers.
+
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline, group_diff_ops};
 use utoipa::ToSchema;
+
+/// How long one diff may search for the smallest set of changes.
+pub const DIFF_DEADLINE: Duration = Duration::from_millis(200);
+/// Unchanged lines shown around each change.
+const CONTEXT_LINES: usize = 3;
+const MARKER_LENGTH: usize = 7;
 
 /// The outcome of merging two edits made from a common base.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,30 +47,112 @@ pub struct MergeLabels<'a> {
     pub mine: &'a str,
 }
 
+/// A text as lines, each with its terminator.
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// The operations turning `old` into `new`, found within the deadline.
+fn diff_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    capture_diff_slices_deadline(Algorithm::Myers, old, new, Some(deadline))
+}
+
+/// For each line of the base, the line of the other text it was kept as.
+fn kept_lines(ops: &[DiffOp], base_len: usize) -> Vec<Option<usize>> {
+    let mut kept = vec![None; base_len];
+    for op in ops {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = *op
+        {
+            for offset in 0..len {
+                kept[old_index + offset] = Some(new_index + offset);
+            }
+        }
+    }
+    kept
+}
+
 /// Merges `mine` (an edit of `base`) into `head` (the page as it is now).
 pub fn merge3(base: &str, head: &str, mine: &str, labels: &MergeLabels<'_>) -> Merge {
-    match diffy::merge(base, head, mine) {
-        Ok(merged) => Merge::Clean(merged),
-        Err(with_markers) => Merge::Conflict(relabel_markers(&with_markers, labels)),
+    let (base, head, mine) = (lines(base), lines(head), lines(mine));
+    let in_head = kept_lines(&diff_ops(&base, &head), base.len());
+    let in_mine = kept_lines(&diff_ops(&base, &mine), base.len());
+    let mut merged = String::new();
+    let mut conflicts = false;
+    // The next line not yet merged of each text.
+    let (mut o, mut h, mut m) = (0, 0, 0);
+    loop {
+        // Lines kept by both sides, in step: copied as they are.
+        let mut stable = 0;
+        while o + stable < base.len()
+            && in_head[o + stable] == Some(h + stable)
+            && in_mine[o + stable] == Some(m + stable)
+        {
+            stable += 1;
+        }
+        if stable > 0 {
+            base[o..o + stable].iter().for_each(|l| merged.push_str(l));
+            (o, h, m) = (o + stable, h + stable, m + stable);
+            continue;
+        }
+        // Up to the next base line both sides kept: a changed region.
+        let anchor = (o..base.len()).find_map(|line| match (in_head[line], in_mine[line]) {
+            (Some(at_head), Some(at_mine)) => Some((line, at_head, at_mine)),
+            _ => None,
+        });
+        let (o2, h2, m2) = anchor.unwrap_or((base.len(), head.len(), mine.len()));
+        if (o2, h2, m2) == (o, h, m) {
+            break;
+        }
+        let (original, ours, theirs) = (&base[o..o2], &head[h..h2], &mine[m..m2]);
+        if ours == original || ours == theirs {
+            theirs.iter().for_each(|l| merged.push_str(l));
+        } else if theirs == original {
+            ours.iter().for_each(|l| merged.push_str(l));
+        } else {
+            conflicts = true;
+            write_conflict(&mut merged, [ours, original, theirs], labels);
+        }
+        (o, h, m) = (o2, h2, m2);
+    }
+    if conflicts {
+        Merge::Conflict(merged)
+    } else {
+        Merge::Clean(merged)
     }
 }
 
-/// diffy names the sides "ours", "original" and "theirs"; say which
-/// revisions they are instead.
-fn relabel_markers(text: &str, labels: &MergeLabels<'_>) -> String {
-    let relabel = |line: &str, marker: char, old: &str, new: &str| -> Option<String> {
-        let (fence, rest) = line.split_at(line.find(|c| c != marker)?);
-        (fence.len() >= 7 && rest.trim_end_matches(['\n', '\r']) == format!(" {old}"))
-            .then(|| format!("{fence} {new}{}", &rest[1 + old.len()..]))
-    };
-    text.split_inclusive('\n')
-        .map(|line| {
-            relabel(line, '<', "ours", labels.head)
-                .or_else(|| relabel(line, '|', "original", labels.base))
-                .or_else(|| relabel(line, '>', "theirs", labels.mine))
-                .unwrap_or_else(|| line.to_owned())
-        })
-        .collect()
+/// Writes a conflict between `[head, base, mine]` in diff3's style.
+fn write_conflict(out: &mut String, sides: [&[&str]; 3], labels: &MergeLabels<'_>) {
+    // Each marker opens the side after it; `>` closes the last.
+    let markers = [
+        ('<', Some(labels.head)),
+        ('|', Some(labels.base)),
+        ('=', None),
+    ];
+    for ((marker, label), side) in markers.into_iter().zip(sides) {
+        write_marker(out, marker, label);
+        side.iter().for_each(|l| out.push_str(l));
+    }
+    write_marker(out, '>', Some(labels.mine));
+}
+
+/// A conflict marker on a line of its own (after a last line that lacked
+/// its newline too).
+fn write_marker(out: &mut String, marker: char, label: Option<&str>) {
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.extend(std::iter::repeat_n(marker, MARKER_LENGTH));
+    if let Some(label) = label {
+        out.push(' ');
+        out.push_str(label);
+    }
+    out.push('\n');
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -84,36 +187,70 @@ pub struct LineDiff {
 
 /// Diffs `old` against `new`, labelling the two sides in the unified text.
 pub fn line_diff(old: &str, new: &str, old_label: &str, new_label: &str) -> LineDiff {
-    let patch = diffy::DiffOptions::new()
-        .set_original_filename(old_label.to_owned())
-        .set_modified_filename(new_label.to_owned())
-        .create_patch(old, new);
-    let hunks = patch
-        .hunks()
+    let (old, new) = (lines(old), lines(new));
+    let hunks: Vec<Hunk> = group_diff_ops(diff_ops(&old, &new), CONTEXT_LINES)
         .iter()
-        .map(|hunk| Hunk {
-            old_start: hunk.old_range().start(),
-            old_lines: hunk.old_range().len(),
-            new_start: hunk.new_range().start(),
-            new_lines: hunk.new_range().len(),
-            lines: hunk
-                .lines()
-                .iter()
-                .map(|line| match line {
-                    diffy::Line::Context(text) => (LineOp::Context, text),
-                    diffy::Line::Delete(text) => (LineOp::Delete, text),
-                    diffy::Line::Insert(text) => (LineOp::Insert, text),
-                })
-                .map(|(op, text)| HunkLine {
-                    op,
-                    text: (*text).to_owned(),
-                })
-                .collect(),
-        })
+        .map(|group| hunk(group, &old, &new))
         .collect();
-    LineDiff {
-        unified: patch.to_string(),
-        hunks,
+    let mut unified = String::new();
+    if !hunks.is_empty() {
+        unified = format!("--- {old_label}\n+++ {new_label}\n");
+        hunks.iter().for_each(|h| write_unified(&mut unified, h));
+    }
+    LineDiff { unified, hunks }
+}
+
+fn hunk(group: &[DiffOp], old: &[&str], new: &[&str]) -> Hunk {
+    let (first, last) = (&group[0], &group[group.len() - 1]);
+    let (old_range, new_range) = (
+        first.old_range().start..last.old_range().end,
+        first.new_range().start..last.new_range().end,
+    );
+    // 1-based, or the line after which an insertion goes.
+    let start = |range: &std::ops::Range<usize>| range.start + usize::from(!range.is_empty());
+    let mut lines = Vec::new();
+    let mut push = |op: LineOp, texts: &[&str]| {
+        lines.extend(texts.iter().map(|text| HunkLine {
+            op,
+            text: (*text).to_owned(),
+        }));
+    };
+    for op in group {
+        let (olds, news) = (&old[op.old_range()], &new[op.new_range()]);
+        match op {
+            DiffOp::Equal { .. } => push(LineOp::Context, olds),
+            DiffOp::Delete { .. } => push(LineOp::Delete, olds),
+            DiffOp::Insert { .. } => push(LineOp::Insert, news),
+            DiffOp::Replace { .. } => {
+                push(LineOp::Delete, olds);
+                push(LineOp::Insert, news);
+            }
+        }
+    }
+    Hunk {
+        old_start: start(&old_range),
+        old_lines: old_range.len(),
+        new_start: start(&new_range),
+        new_lines: new_range.len(),
+        lines,
+    }
+}
+
+fn write_unified(out: &mut String, hunk: &Hunk) {
+    out.push_str(&format!(
+        "@@ -{},{} +{},{} @@\n",
+        hunk.old_start, hunk.old_lines, hunk.new_start, hunk.new_lines
+    ));
+    for line in &hunk.lines {
+        out.push(match line.op {
+            LineOp::Context => ' ',
+            LineOp::Delete => '-',
+            LineOp::Insert => '+',
+        });
+        out.push_str(&line.text);
+        if !line.text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
     }
 }
 
@@ -191,6 +328,40 @@ mod tests {
     }
 
     #[test]
+    fn merges_like_diff3() {
+        let clean = |base, head, mine| match merge3(base, head, mine, &LABELS) {
+            Merge::Clean(text) => Some(text),
+            Merge::Conflict(_) => None,
+        };
+        // The same change on both sides is taken once.
+        assert_eq!(
+            clean("a\nb\n", "a\nB\n", "a\nB\n").as_deref(),
+            Some("a\nB\n")
+        );
+        // A deletion and an edit far from it both survive.
+        assert_eq!(
+            clean(
+                "1\n2\n3\n4\n5\n6\n",
+                "2\n3\n4\n5\n6\n",
+                "1\n2\n3\n4\n5\nsix\n"
+            )
+            .as_deref(),
+            Some("2\n3\n4\n5\nsix\n")
+        );
+        // Different insertions at one place, and adjacent edits, conflict.
+        assert_eq!(clean("a\nz\n", "a\nb\nz\n", "a\nc\nz\n"), None);
+        assert_eq!(clean("a\nb\nc\n", "A\nb\nc\n", "a\nB\nc\n"), None);
+        // Appends at the end from both sides, one of them without newline.
+        let Merge::Conflict(text) = merge3("x\n", "x\nhead", "x\nmine\n", &LABELS) else {
+            panic!("expected a conflict");
+        };
+        assert_eq!(
+            text,
+            "x\n<<<<<<< head\nhead\n||||||| base\n=======\nmine\n>>>>>>> mine\n"
+        );
+    }
+
+    #[test]
     fn diffs_carry_unified_text_and_hunks() {
         let diff = line_diff("a\nb\nc\n", "a\nB\nc\nd", "r1", "r2");
         assert!(diff.unified.starts_with("--- r1\n+++ r2\n"));
@@ -217,6 +388,22 @@ mod tests {
         #[test]
         fn merging_with_an_unchanged_side_takes_the_other(base in lines(), mine in lines()) {
             prop_assert_eq!(merge3(&base, &base, &mine, &LABELS), Merge::Clean(mine.clone()));
+            prop_assert_eq!(merge3(&base, &mine, &base, &LABELS), Merge::Clean(mine.clone()));
+        }
+
+        #[test]
+        fn a_conflict_keeps_every_side(base in lines(), head in lines(), mine in lines()) {
+            if let Merge::Conflict(text) = merge3(&base, &head, &mine, &LABELS) {
+                let body: String = text
+                    .split_inclusive('\n')
+                    .filter(|l| !["<<<<<<< ", "||||||| ", "=======", ">>>>>>> "].iter().any(|m| l.starts_with(m)))
+                    .collect();
+                for side in [&head, &mine] {
+                    for line in side.lines() {
+                        prop_assert!(body.contains(line), "{:?} lost from {:?}", line, text);
+                    }
+                }
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 //!
 //! - [`model`]: domain vocabulary (timestamps, slugs, usernames, standings); no I/O.
 //! - [`store`]: the only user of sled; records, key encoding, the event log, group commit.
-//! - [`diff`]: the only user of diffy; three-way merges and line diffs.
+//! - [`diff`]: the only user of similar; three-way merges and line diffs, each with a deadline.
 //! - [`governance`]: the charter and the pure decision engine; no I/O.
 //! - [`auth`]: the only user of argon2; password hashing, tokens, login throttling.
 //! - [`service`]: the use cases (register, log in, edit, revert, move…), shared by every front end.

@@ -156,6 +156,9 @@ impl From<ServiceError> for ApiError {
         let detail = error.to_string();
         match error {
             ServiceError::InvalidInput(_) => Self::invalid_input(detail),
+            ServiceError::InvalidField { field, .. } => {
+                Self::invalid_input(detail).with("field", json!(field))
+            }
             ServiceError::UnknownRevision(_) => {
                 Self::new(StatusCode::BAD_REQUEST, "unknown_revision", detail)
             }

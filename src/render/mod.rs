@@ -11,17 +11,27 @@
 //!
 //! Rendering depends on the text, its space, and which linked pages exist
 //! (red or blue links); nothing else. It does no I/O of its own.
+//!
+//! One render has a budget, so that no page can make it slow: elements
+//! (block quotes, lists, emphasis, raw HTML…) nest at most [`MAX_NESTING`]
+//! deep, a page makes at most [`MAX_ELEMENTS`] elements and
+//! [`MAX_HTML_BYTES`] of HTML, front matter is
+//! plain YAML of at most [`MAX_FRONT_MATTER_BYTES`]. A page over budget
+//! still renders, cut (deeper elements flattened, the rest after the byte
+//! budget dropped, refused front matter shown as text), and says why in
+//! [`Rendered::refusal`], which writers refuse.
 
 mod front_matter;
 mod links;
 mod markdown;
 mod plain;
+mod raw_html;
 mod sanitize;
 
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use front_matter::FrontMatter;
+pub use front_matter::{FrontMatter, FrontMatterRefusal, MAX_FRONT_MATTER_BYTES};
 pub use links::{LinkTarget, page_url};
 pub use plain::{PlainText, plain_text};
 
@@ -66,6 +76,40 @@ pub struct TocEntry {
     pub text: String,
 }
 
+/// How deep elements may nest: block quotes, lists and their items,
+/// emphasis, links, tables and raw HTML elements, counted together.
+pub const MAX_NESTING: usize = 64;
+/// The most HTML one page may render to.
+pub const MAX_HTML_BYTES: usize = 4 * 1024 * 1024;
+/// The most elements one page may render to (paragraphs, links, table
+/// cells, emphasis, raw HTML tags…): what rendering costs grows with them.
+pub const MAX_ELEMENTS: usize = 100_000;
+
+/// Why a page went over its rendering budget.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    FrontMatter(FrontMatterRefusal),
+    #[error(
+        "elements nest too deep at line {line}: block quotes, lists, emphasis and HTML elements nest at most {MAX_NESTING} deep"
+    )]
+    TooDeep { line: usize },
+    #[error(
+        "the page is too large to render: at most {MAX_ELEMENTS} elements (paragraphs, links, table cells, emphasis…) and {MAX_HTML_BYTES} bytes of HTML"
+    )]
+    TooLarge,
+}
+
+impl Refusal {
+    /// The part of the page at fault, as named to writers.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Refusal::FrontMatter(_) => "front_matter",
+            Refusal::TooDeep { .. } | Refusal::TooLarge => "markdown",
+        }
+    }
+}
+
 /// Everything rendering a page yields.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -75,13 +119,28 @@ pub struct Rendered {
     /// The wiki pages this page links to (wiki links and relative links),
     /// each once, in order.
     pub links: Vec<LinkTarget>,
+    /// Set when the page went over its budget and was cut to fit.
+    pub refusal: Option<Refusal>,
 }
 
-/// What rendering needs to know about the wiki: which spaces and pages exist.
+/// Whether images from other sites show in pages, or become links to them
+/// (an instance setting: showing one tells its site who reads the page).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RemoteImages {
+    #[default]
+    Show,
+    Link,
+}
+
+/// What rendering needs to know about the wiki: which spaces and pages
+/// exist, and how the instance shows remote images.
 pub trait LinkResolver {
     fn space_exists(&self, space: &SpaceSlug) -> bool;
     /// Whether a link to this page is blue (the page exists) or red.
     fn page_exists(&self, space: &SpaceSlug, slug: &PageSlug) -> bool;
+    fn remote_images(&self) -> RemoteImages {
+        RemoteImages::Show
+    }
 }
 
 /// The Markdown syntax understood. Pages use [`Dialect::WIKI`]; the others
@@ -144,10 +203,14 @@ pub fn render_dialect(
 ) -> Rendered {
     let unsafe_output = markdown::to_html(markdown, space, resolver, dialect);
     Rendered {
-        html: Html(sanitize::clean(&unsafe_output.html)),
+        html: Html(sanitize::clean(
+            &unsafe_output.html,
+            resolver.remote_images(),
+        )),
         toc: unsafe_output.toc,
         front_matter: unsafe_output.front_matter,
         links: unsafe_output.links,
+        refusal: unsafe_output.refusal,
     }
 }
 

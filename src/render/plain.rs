@@ -50,7 +50,9 @@ pub fn plain_text(markdown: &str) -> PlainText {
             continue;
         }
         match value {
-            NodeValue::FrontMatter(block) => plain.front_matter = front_matter::parse(block),
+            NodeValue::FrontMatter(block) => {
+                plain.front_matter = front_matter::parse(block).unwrap_or_default();
+            }
             NodeValue::Heading(_) => plain.headings.push(node.collect_text()),
             NodeValue::Text(text) if !inside_heading(node) => plain.body.push_str(text),
             NodeValue::Code(code) if !inside_heading(node) => plain.body.push_str(&code.literal),

@@ -2,16 +2,18 @@
 //! revert, move; each through the governance engine, which publishes it,
 //! queues it for review, or refuses it.
 //!
-//! Writes are optimistic: read the published line, plan the new revision
-//! (merging if the author's base is stale), ask the engine, render the text
-//! (links and title), then ask the store to append *if the line is still the
-//! one planned against*. If another write won the race the store says
+//! Writes are optimistic: read the published line, plan the new revision,
+//! ask the engine (before anything costly: a refused edit is never merged
+//! or rendered), merge if the author's base is stale, render the text
+//! (links and title; over the rendering budget is refused), then ask the
+//! store to append *if the line is still the one planned against*. If another write won the race the store says
 //! `HeadMoved` and we plan again, so no edit is ever lost or silently
 //! overwritten. A queued revision waits beside the line; it is merged onto
 //! the page as it has become when it is approved.
 
 use std::sync::Arc;
 
+use super::rendering::within_budget;
 use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
@@ -49,12 +51,38 @@ struct Planned {
     slug: PageSlug,
     expected: Expected,
     kind: RevisionKind,
-    markdown: String,
+    text: PlannedText,
     deleted: bool,
     reverted_to: Option<RevisionId>,
-    base: Option<RevisionId>,
     /// Whether links to the page were blue before this revision.
     was_live: bool,
+}
+
+/// The text a planned revision gets: as written, or an edit of an older
+/// revision, merged onto the published line only once the engine allowed
+/// the edit (a merge is the costly part of a write).
+enum PlannedText {
+    Ready(String),
+    Merge(StaleEdit),
+}
+
+/// An edit made from `base` while the page's published line moved on to `line`.
+struct StaleEdit {
+    base: RevisionId,
+    line: RevisionId,
+    base_text: String,
+    line_text: String,
+    mine: String,
+}
+
+impl PlannedText {
+    /// The size the author sent, for the engine's first look.
+    fn written_bytes(&self) -> u64 {
+        match self {
+            PlannedText::Ready(text) => text.len() as u64,
+            PlannedText::Merge(stale) => stale.mine.len() as u64,
+        }
+    }
 }
 
 impl Planned {
@@ -64,10 +92,9 @@ impl Planned {
             slug: PageSlug::parse(&page.slug)?,
             expected: Expected::at(page.published),
             kind,
-            markdown,
+            text: PlannedText::Ready(markdown),
             deleted: false,
             reverted_to: None,
-            base: None,
             was_live: is_live(&PageEntry::Page(page.clone())),
         })
     }
@@ -179,14 +206,26 @@ impl App {
             let sanctions_seen = self.sanctions_seen(who.actor)?;
             let facts = self.actor_facts(who.actor, place)?;
             let (page, open_dispute) = self.page_facts(place, &planned.slug)?;
-            let bytes = planned.markdown.len() as u64;
+            // Decided before anything costly (merging, rendering): a
+            // refusal, a rate limit, costs nothing to give.
+            let written = planned.text.written_bytes();
+            let first_look = Action::Edit {
+                page: &page,
+                bytes: written,
+            };
+            if let Decision::Deny(denial) = self.decide(&facts, place, &first_look) {
+                return Err(ServiceError::Denied(denial));
+            }
+            let (markdown, base) = self.settle_text(planned.text).await?;
+            let bytes = markdown.len() as u64;
             let state = match self.decide(&facts, place, &Action::Edit { page: &page, bytes }) {
                 Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
                 Decision::Queue(_) => RevisionState::Pending,
                 Decision::Allow => RevisionState::Published,
             };
-            let markdown: Arc<str> = Arc::from(planned.markdown.as_str());
+            let markdown: Arc<str> = Arc::from(markdown);
             let (rendered, epoch) = self.render_fresh(&place.slug, markdown.clone()).await?;
+            within_budget(&rendered)?;
             let new = NewRevision {
                 space: place.slug.clone(),
                 title: rendered
@@ -208,7 +247,7 @@ impl App {
                 text: PreparedText::new(&markdown),
                 deleted: planned.deleted,
                 reverted_to: planned.reverted_to,
-                base: planned.base,
+                base,
                 // The engine let a non-member write: the space is open, and
                 // contributing joins it.
                 join_author: facts.standing.is_none(),
@@ -240,6 +279,40 @@ impl App {
             }
         }
         Err(ServiceError::Busy)
+    }
+
+    /// The text a planned revision gets, and the base it was merged from:
+    /// a stale edit is merged three-way onto the line (on the CPU pool),
+    /// or refused as a conflict with the text and its markers.
+    async fn settle_text(&self, text: PlannedText) -> ServiceResult<(String, Option<RevisionId>)> {
+        let stale = match text {
+            PlannedText::Ready(text) => return Ok((text, None)),
+            PlannedText::Merge(stale) => stale,
+        };
+        let (base, line) = (stale.base, stale.line);
+        let merge = self
+            .inner
+            .cpu
+            .run(move || {
+                let labels = MergeLabels {
+                    base: &format!("revision {base} (your base)"),
+                    head: &format!("revision {line} (current)"),
+                    mine: "your edit",
+                };
+                merge3(&stale.base_text, &stale.line_text, &stale.mine, &labels)
+            })
+            .await?;
+        match merge {
+            Merge::Clean(merged) => {
+                self.check_size(&merged)?;
+                Ok((merged, Some(base)))
+            }
+            Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
+                base,
+                head_revision: line,
+                merged: Some(with_markers),
+            }),
+        }
     }
 
     /// What follows a revision's publication: its rendering joins the cache,
@@ -337,10 +410,9 @@ impl App {
                     .map_or(Ok(slug.clone()), |p| PageSlug::parse(&p.slug))?,
                 expected: Expected::Absent,
                 kind: RevisionKind::Create,
-                markdown: markdown.to_owned(),
+                text: PlannedText::Ready(markdown.to_owned()),
                 deleted: false,
                 reverted_to: None,
-                base: None,
                 was_live: entry.as_ref().is_some_and(is_live),
             });
         };
@@ -357,26 +429,16 @@ impl App {
         if base == line {
             return Planned::against(page, RevisionKind::Edit, markdown.to_owned());
         }
-        let base_text = self.store().text(&self.revision_of(page, base)?)?;
-        let line_text = self.store().text(&self.load_revision(line)?)?;
-        let labels = MergeLabels {
-            base: &format!("revision {base} (your base)"),
-            head: &format!("revision {line} (current)"),
-            mine: "your edit",
+        let stale = StaleEdit {
+            base,
+            line,
+            base_text: self.store().text(&self.revision_of(page, base)?)?,
+            line_text: self.store().text(&self.load_revision(line)?)?,
+            mine: markdown.to_owned(),
         };
-        match merge3(&base_text, &line_text, markdown, &labels) {
-            Merge::Clean(merged) => {
-                self.check_size(&merged)?;
-                let mut planned = Planned::against(page, RevisionKind::Edit, merged)?;
-                planned.base = Some(base);
-                Ok(planned)
-            }
-            Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
-                base,
-                head_revision: line,
-                merged: Some(with_markers),
-            }),
-        }
+        let mut planned = Planned::against(page, RevisionKind::Edit, String::new())?;
+        planned.text = PlannedText::Merge(stale);
+        Ok(planned)
     }
 
     /// The page at `slug` with its published line; 404 without one.

@@ -15,6 +15,7 @@ mod edits;
 mod monitoring;
 mod ops;
 mod pages;
+mod pool;
 mod proposals;
 mod rendering;
 mod reviews;
@@ -55,6 +56,9 @@ pub struct Actor {
 pub enum ServiceError {
     #[error("{0}")]
     InvalidInput(String),
+    /// Input refused because of one named part of it (`front_matter`…).
+    #[error("{detail}")]
+    InvalidField { field: &'static str, detail: String },
     #[error("{0}")]
     UnknownRevision(String),
     #[error("authentication required: no, bad or expired credentials")]
@@ -144,6 +148,9 @@ struct Inner {
     failures_by_username: Throttle,
     failures_by_address: Throttle,
     renders: rendering::RenderCache,
+    cpu: pool::CpuPool,
+    /// Whether a pending revision conflicts with a published line.
+    conflicts: quick_cache::sync::Cache<(RevisionId, Option<RevisionId>), bool>,
     search: std::sync::OnceLock<search::Search>,
     governance: spaces::GovernanceCache,
 }
@@ -160,6 +167,8 @@ impl App {
                 failures_by_username,
                 failures_by_address,
                 renders: rendering::RenderCache::new(config.limits.previews_per_minute),
+                cpu: pool::CpuPool::for_this_machine(),
+                conflicts: quick_cache::sync::Cache::new(16_384),
                 search: std::sync::OnceLock::new(),
                 governance: spaces::GovernanceCache::default(),
                 config,

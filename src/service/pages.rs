@@ -223,8 +223,8 @@ impl App {
     }
 
     /// The diff between two revisions of a page. `to` defaults to the head,
-    /// `from` to the parent of `to`.
-    pub fn page_diff(
+    /// `from` to the parent of `to`. Computed on the CPU pool.
+    pub async fn page_diff(
         &self,
         viewer: Option<&Actor>,
         space: &str,
@@ -267,12 +267,15 @@ impl App {
         };
         let new_text = self.store().text(&to)?;
         let from_id = from.as_ref().map_or(0, |r| r.id);
-        let diff = line_diff(
-            &old_text,
-            &new_text,
-            &format!("{}@{}", page.slug, from_id),
-            &format!("{}@{}", page.slug, to.id),
+        let labels = (
+            format!("{}@{}", page.slug, from_id),
+            format!("{}@{}", page.slug, to.id),
         );
+        let diff = self
+            .inner
+            .cpu
+            .run(move || line_diff(&old_text, &new_text, &labels.0, &labels.1))
+            .await?;
         Ok(DiffView {
             from: from_id,
             to: to.id,

@@ -24,7 +24,7 @@ use super::{
     numeric_cursor, page_size,
 };
 use crate::model::{PageSlug, RevisionId, SpaceSlug};
-use crate::render::{LinkResolver, Rendered, render};
+use crate::render::{LinkResolver, RemoteImages, Rendered, render};
 use crate::store::{Revision, Store, is_live};
 
 /// Roughly what the cache may hold, in bytes of HTML.
@@ -78,6 +78,7 @@ struct StoreResolver<'a> {
     store: &'a Store,
     from: &'a SpaceSlug,
     members_only: &'a HashSet<String>,
+    remote_images: RemoteImages,
 }
 
 impl StoreResolver<'_> {
@@ -95,6 +96,22 @@ impl LinkResolver for StoreResolver<'_> {
         !self.hidden(space)
             && matches!(self.store.page_entry(space, slug), Ok(Some(entry)) if is_live(&entry))
     }
+
+    fn remote_images(&self) -> RemoteImages {
+        self.remote_images
+    }
+}
+
+/// A rendering over budget is refused to whoever writes it (a save, a
+/// preview), naming what is at fault; stored pages still render, cut.
+pub(super) fn within_budget(rendered: &Rendered) -> ServiceResult<()> {
+    match &rendered.refusal {
+        None => Ok(()),
+        Some(refusal) => Err(ServiceError::InvalidField {
+            field: refusal.field(),
+            detail: refusal.to_string(),
+        }),
+    }
 }
 
 impl App {
@@ -102,8 +119,9 @@ impl App {
         &self.inner.renders
     }
 
-    /// Renders `markdown`, a page of `space`, on the blocking pool (a large
-    /// page takes milliseconds). Returns the rendering and the epoch it saw.
+    /// Renders `markdown`, a page of `space`, on the CPU pool (a large page
+    /// takes up to a few hundred milliseconds). Returns the rendering and
+    /// the epoch it saw.
     pub(super) async fn render_fresh(
         &self,
         space: &SpaceSlug,
@@ -114,16 +132,20 @@ impl App {
         cache.renders.fetch_add(1, Ordering::Relaxed);
         let members_only = self.members_only_spaces()?;
         let (store, space) = (self.store().clone(), space.clone());
-        let rendered = tokio::task::spawn_blocking(move || {
-            let resolver = StoreResolver {
-                store: &store,
-                from: &space,
-                members_only: &members_only,
-            };
-            render(&markdown, &space, &resolver)
-        })
-        .await
-        .map_err(|error| ServiceError::Internal(format!("rendering failed: {error}")))?;
+        let remote_images = self.config().remote_images;
+        let rendered = self
+            .inner
+            .cpu
+            .run(move || {
+                let resolver = StoreResolver {
+                    store: &store,
+                    from: &space,
+                    members_only: &members_only,
+                    remote_images,
+                };
+                render(&markdown, &space, &resolver)
+            })
+            .await?;
         Ok((Arc::new(rendered), epoch))
     }
 
@@ -192,7 +214,8 @@ impl App {
 
     /// Renders Markdown without storing anything (the editor's preview).
     /// Rate-limited per account, or per address when anonymous;
-    /// administrators are exempt.
+    /// administrators are exempt. Refused, like a save, when the page goes
+    /// over its rendering budget.
     pub async fn preview(
         &self,
         viewer: Option<&Actor>,
@@ -217,6 +240,7 @@ impl App {
             None => SpaceSlug::main(),
         };
         let (rendered, _) = self.render_fresh(&space, Arc::from(markdown)).await?;
+        within_budget(&rendered)?;
         Ok(PreviewView {
             html: rendered.html.clone(),
             toc: rendered.toc.clone(),

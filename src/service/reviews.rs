@@ -53,8 +53,8 @@ impl App {
 
     /// The text `revision` publishes when the page is where it is now: its
     /// own if the page has not moved on since it was written, else a
-    /// three-way merge (or the conflict).
-    fn publication_text(
+    /// three-way merge (on the CPU pool), or the conflict.
+    async fn publication_text(
         &self,
         revision: &Revision,
         line: Option<RevisionId>,
@@ -68,31 +68,61 @@ impl App {
                 None => Ok(String::new()),
             }
         };
-        let labels = MergeLabels {
-            base: &format!("revision {}", revision.parent.unwrap_or(0)),
-            head: &format!("revision {} (current)", line.unwrap_or(0)),
-            mine: &format!("revision {} (pending)", revision.id),
-        };
-        match merge3(
-            &text_of(revision.parent)?,
-            &text_of(line)?,
-            &self.store().text(revision)?,
-            &labels,
-        ) {
+        let (base, head, mine) = (
+            text_of(revision.parent)?,
+            text_of(line)?,
+            self.store().text(revision)?,
+        );
+        let (parent, id) = (revision.parent.unwrap_or(0), revision.id);
+        let line = line.unwrap_or(0);
+        let merge = self
+            .inner
+            .cpu
+            .run(move || {
+                let labels = MergeLabels {
+                    base: &format!("revision {parent}"),
+                    head: &format!("revision {line} (current)"),
+                    mine: &format!("revision {id} (pending)"),
+                };
+                merge3(&base, &head, &mine, &labels)
+            })
+            .await?;
+        match merge {
             Merge::Clean(merged) => Ok(Some(merged)),
             Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
-                base: revision.parent.unwrap_or(0),
-                head_revision: line.unwrap_or(0),
+                base: parent,
+                head_revision: line,
                 merged: Some(with_markers),
             }),
         }
+    }
+
+    /// Whether publishing `revision` onto `line` would conflict, remembered
+    /// per (revision, line): the queue asks it of every pending revision,
+    /// and both are immutable.
+    async fn would_conflict(
+        &self,
+        revision: &Revision,
+        line: Option<RevisionId>,
+    ) -> ServiceResult<bool> {
+        let key = (revision.id, line);
+        if let Some(known) = self.inner.conflicts.get(&key) {
+            return Ok(known);
+        }
+        let conflicting = match self.publication_text(revision, line).await {
+            Ok(_) => false,
+            Err(ServiceError::EditConflict { .. }) => true,
+            Err(other) => return Err(other),
+        };
+        self.inner.conflicts.insert(key, conflicting);
+        Ok(conflicting)
     }
 
     async fn plan_publication(&self, place: &Place, revision: &Revision) -> ServiceResult<Plan> {
         let page = self.store().page_by_id(revision.page)?.ok_or_else(|| {
             ServiceError::Internal(format!("the page of revision {} is gone", revision.id))
         })?;
-        let merged = self.publication_text(revision, page.published)?;
+        let merged = self.publication_text(revision, page.published).await?;
         let text = match &merged {
             Some(text) => text.clone(),
             None => self.store().text(revision)?,
@@ -132,7 +162,7 @@ impl App {
     }
 
     /// The pending revisions of a space, for its members.
-    pub fn review_queue(
+    pub async fn review_queue(
         &self,
         viewer: Option<&Actor>,
         space: &str,
@@ -148,10 +178,7 @@ impl App {
                 .store()
                 .page_by_id(revision.page)?
                 .and_then(|p| p.published);
-            let conflicting = matches!(
-                self.publication_text(&revision, line),
-                Err(ServiceError::EditConflict { .. })
-            );
+            let conflicting = self.would_conflict(&revision, line).await?;
             items.push(ReviewItemView {
                 revision: revision.id,
                 slug: revision.slug.clone(),

@@ -88,7 +88,14 @@ impl App {
             let mut plans = Vec::new();
             let mut conflicts = Vec::new();
             for page in self.pages_edited_by(&place, member.id, since)? {
-                match self.plan_page_rollback(page, member.id, since)? {
+                // Replaying merges texts: CPU work, for the pool.
+                let (app, user) = (self.clone(), member.id);
+                let outcome = self
+                    .inner
+                    .cpu
+                    .run(move || app.plan_page_rollback(page, user, since))
+                    .await??;
+                match outcome {
                     Outcome::Untouched => {}
                     Outcome::Plan(plan) => plans.push(*plan),
                     Outcome::Conflict(conflict) => conflicts.push(conflict),

@@ -11,6 +11,7 @@ mod disputes;
 mod errors;
 mod governance_races;
 mod governance_story;
+mod hostile;
 mod openapi;
 mod pages;
 mod proposals;

@@ -260,6 +260,8 @@ fn every_shared_page_renders_safely() {
         let page: CorpusPage = serde_json::from_str(&line.unwrap()).unwrap();
         let rendered = render(&page.markdown, &space, &AllExist);
         assert_safe(rendered.html.as_str(), &page.id);
+        // Real pages live well within the rendering budget.
+        assert_eq!(rendered.refusal, None, "{}", page.id);
         pages += 1;
         bytes += page.markdown.len();
     }

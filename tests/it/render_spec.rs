@@ -165,6 +165,7 @@ fn write_node(node: ego_tree::NodeRef<'_, Node>, in_pre: bool, out: &mut String)
                 .attrs()
                 .filter(|(attribute, _)| {
                     !(*attribute == "rel" && name == "a"
+                        || matches!(*attribute, "loading" | "referrerpolicy") && name == "img"
                         || *attribute == "id"
                             && matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
                 })

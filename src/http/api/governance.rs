@@ -58,7 +58,7 @@ pub async fn review_queue(
     Auth(auth): Auth,
     ApiPath(space): ApiPath<String>,
 ) -> Result<Json<Vec<ReviewItemView>>, ApiError> {
-    Ok(Json(app.review_queue(Some(&auth.actor), &space)?))
+    Ok(Json(app.review_queue(Some(&auth.actor), &space).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/reviews/{revision}", tag = "governance",

@@ -350,11 +350,8 @@ pub async fn diff(
     ApiQuery(params): ApiQuery<DiffParams>,
 ) -> Result<Json<DiffView>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
-    Ok(Json(app.page_diff(
-        viewer,
-        &space,
-        &slug,
-        params.from,
-        params.to,
-    )?))
+    Ok(Json(
+        app.page_diff(viewer, &space, &slug, params.from, params.to)
+            .await?,
+    ))
 }
