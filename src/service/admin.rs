@@ -89,7 +89,7 @@ impl App {
         self.check_power(actor, AdminPower::RestoreStewardship)?;
         let reason = clean_reason(reason)?;
         let place = self.place_for_system(space)?;
-        for space in &place.chain {
+        for space in place.membership_chain() {
             let has_steward = self
                 .store()
                 .members(&SpaceSlug::parse(&space.slug)?)?

@@ -360,19 +360,23 @@ impl App {
             place: &place,
             summary: clean_summary(edit.summary)?,
         };
+        let member = self.is_member(Some(actor), &place)?;
         self.append_planned(&who, || {
-            self.plan_edit(&place, &slug, &edit.markdown, edit.base)
+            self.plan_edit(&place, &slug, &edit.markdown, edit.base, member)
         })
         .await
     }
 
     /// Works out the revision an edit makes against the page as it is now.
+    /// The base must be a revision the author may read (`member`: they see
+    /// pending and rejected ones too).
     fn plan_edit(
         &self,
         place: &Place,
         slug: &PageSlug,
         markdown: &str,
         base: Option<RevisionId>,
+        member: bool,
     ) -> ServiceResult<Planned> {
         let space = &place.slug;
         let entry = self.store().page_entry(space, slug)?;
@@ -392,9 +396,10 @@ impl App {
             .and_then(|p| p.published.map(|line| (p, line)))
         else {
             if let Some(base) = base {
-                match &existing {
+                // To outsiders, a page with pending revisions only is missing.
+                match existing.as_ref().filter(|_| member) {
                     Some(page) => {
-                        self.revision_of(page, base)?;
+                        self.readable_revision(page, base, member)?;
                     }
                     None => {
                         return Err(ServiceError::UnknownRevision(format!(
@@ -432,7 +437,9 @@ impl App {
         let stale = StaleEdit {
             base,
             line,
-            base_text: self.store().text(&self.revision_of(page, base)?)?,
+            base_text: self
+                .store()
+                .text(&self.readable_revision(page, base, member)?)?,
             line_text: self.store().text(&self.load_revision(line)?)?,
             mine: markdown.to_owned(),
         };
@@ -473,7 +480,7 @@ impl App {
             let base = base.ok_or(ServiceError::MissingBase {
                 head_revision: line,
             })?;
-            self.revision_of(&page, base)?;
+            self.readable_revision(&page, base, self.is_member(Some(actor), &place)?)?;
             if base != line {
                 // Nothing to merge a deletion with: the deleter must see the edits first.
                 return Err(ServiceError::EditConflict {
@@ -512,8 +519,9 @@ impl App {
             },
         };
         self.append_planned(&who, || {
-            let page = self.require_page(&place.slug, &slug)?.page;
-            let target = self.revision_of(&page, to_revision)?;
+            let (found, member) = self.visible_page(Some(actor), &place, &slug)?;
+            let page = found.page;
+            let target = self.readable_revision(&page, to_revision, member)?;
             let text = self.store().text(&target)?;
             let mut planned = Planned::against(&page, RevisionKind::Revert, text)?;
             planned.deleted = target.deleted;

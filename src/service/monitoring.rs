@@ -69,10 +69,16 @@ impl App {
                 next_cursor = items.last().map(|n: &NotificationView| n.seq.to_string());
                 break;
             }
-            if event
-                .space
-                .as_deref()
-                .is_some_and(|space| sight.of(space).is_none())
+            // As in recent changes: a hidden space is absent, and only its
+            // members hear of revisions not (yet) published. What is done
+            // to the actor themself (a ban) they always hear of.
+            let state = match event.revision {
+                Some(id) => self.store().revision(id)?.map(|r| r.state),
+                None => None,
+            };
+            if let Some(space) = event.space.as_deref()
+                && event.subject != Some(actor.id)
+                && !sight.sees(space, state)
             {
                 continue;
             }

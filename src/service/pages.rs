@@ -42,7 +42,7 @@ impl App {
     /// rejected revisions).
     pub(super) fn is_member(&self, viewer: Option<&Actor>, place: &Place) -> ServiceResult<bool> {
         Ok(match viewer {
-            Some(actor) => self.membership(actor.id, &place.chain)?.is_some(),
+            Some(actor) => self.membership(actor.id, place)?.is_some(),
             None => false,
         })
     }
@@ -81,15 +81,45 @@ impl App {
             .ok_or_else(|| ServiceError::Internal(format!("revision {id} is missing")))
     }
 
-    /// `id` if it is a revision of `page`, else 400 `unknown_revision`.
-    pub(super) fn revision_of(&self, page: &Page, id: RevisionId) -> ServiceResult<Revision> {
+    /// `id` if it is a revision of `page` the viewer may read (published,
+    /// or any as a member); else 400 `unknown_revision`, the same answer
+    /// as for an id that does not exist.
+    pub(super) fn readable_revision(
+        &self,
+        page: &Page,
+        id: RevisionId,
+        member: bool,
+    ) -> ServiceResult<Revision> {
         match self.store().revision(id)? {
-            Some(revision) if revision.page == page.id => Ok(revision),
+            Some(revision)
+                if revision.page == page.id
+                    && (member || revision.state == RevisionState::Published) =>
+            {
+                Ok(revision)
+            }
             _ => Err(ServiceError::UnknownRevision(format!(
                 "revision {id} is not a revision of {:?}",
                 page.slug
             ))),
         }
+    }
+
+    /// The page at `slug` as `viewer` may know it, and whether they are a
+    /// member (and so see pending and rejected revisions). To anyone else,
+    /// a page with no published revision is missing: every route answers
+    /// for it exactly as for a page that does not exist.
+    pub(super) fn visible_page(
+        &self,
+        viewer: Option<&Actor>,
+        place: &Place,
+        slug: &PageSlug,
+    ) -> ServiceResult<(Found, bool)> {
+        let member = self.is_member(viewer, place)?;
+        let found = self.require_page(&place.slug, slug)?;
+        if !member && found.page.published.is_none() {
+            return Err(page_not_found(slug.as_str()));
+        }
+        Ok((found, member))
     }
 
     pub(super) fn revision_view(&self, revision: &Revision) -> ServiceResult<RevisionView> {
@@ -165,21 +195,17 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<RevisionView>> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let space = place.slug.clone();
         let limit = page_size(limit)?;
-        let page = self.require_page(&space, &slug)?.page;
+        let (found, member) = self.visible_page(viewer, &place, &slug)?;
+        let page = found.page;
         let before = numeric_cursor(cursor)?;
         // Readers see published revisions; members see pending and rejected
         // ones too, marked with their state.
-        let member = self.is_member(viewer, &place)?;
         let revisions = self
             .store()
             .page_history(page.id, before, limit, |revision| {
                 member || revision.state == RevisionState::Published
             })?;
-        if revisions.is_empty() && page.published.is_none() && !member {
-            return Err(page_not_found(slug.as_str()));
-        }
         let next_cursor = (revisions.len() == limit)
             .then(|| revisions.last().map(|r| r.id.to_string()))
             .flatten();
@@ -199,23 +225,11 @@ impl App {
         id: RevisionId,
     ) -> ServiceResult<RevisionTextView> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let space = place.slug.clone();
-        let page = self.require_page(&space, &slug)?.page;
-        let member = self.is_member(viewer, &place)?;
-        let revision = match self.store().revision(id)? {
-            Some(revision)
-                if revision.page == page.id
-                    && (member || revision.state == RevisionState::Published) =>
-            {
-                revision
-            }
-            _ => {
-                return Err(ServiceError::NotFound(format!(
-                    "{:?} has no revision {id}",
-                    page.slug
-                )));
-            }
-        };
+        let (found, member) = self.visible_page(viewer, &place, &slug)?;
+        let page = found.page;
+        let revision = self
+            .readable_revision(&page, id, member)
+            .map_err(|_| ServiceError::NotFound(format!("{:?} has no revision {id}", page.slug)))?;
         Ok(RevisionTextView {
             markdown: self.store().text(&revision)?,
             revision: self.revision_view(&revision)?,
@@ -233,21 +247,10 @@ impl App {
         to: Option<RevisionId>,
     ) -> ServiceResult<DiffView> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let space = place.slug.clone();
-        let page = self.require_page(&space, &slug)?.page;
-        let member = self.is_member(viewer, &place)?;
+        let (found, member) = self.visible_page(viewer, &place, &slug)?;
+        let page = found.page;
         // Readers diff published revisions only.
-        let visible = |id: RevisionId| -> ServiceResult<Revision> {
-            let revision = self.revision_of(&page, id)?;
-            if member || revision.state == RevisionState::Published {
-                Ok(revision)
-            } else {
-                Err(ServiceError::UnknownRevision(format!(
-                    "{:?} has no revision {id}",
-                    page.slug
-                )))
-            }
-        };
+        let visible = |id: RevisionId| self.readable_revision(&page, id, member);
         let default_to = if member {
             Some(page.head)
         } else {

@@ -121,7 +121,7 @@ impl App {
     /// enclosing space) is at least the charter's `eligible_min`.
     fn eligible_voters(&self, place: &Place, min: Standing) -> ServiceResult<Vec<UserId>> {
         let mut standing: BTreeMap<UserId, Standing> = BTreeMap::new();
-        for space in &place.chain {
+        for space in place.membership_chain() {
             for (user, member) in self.store().members(&SpaceSlug::parse(&space.slug)?)? {
                 standing.insert(user, member.standing);
             }
@@ -283,7 +283,8 @@ impl App {
                 ));
             }
             (Outcome::Rollback, Some(to)) => {
-                let target = self.revision_of(&page, to)?;
+                // The proposer is a member: any revision of the page.
+                let target = self.readable_revision(&page, to, true)?;
                 let line = page
                     .published
                     .ok_or_else(|| super::pages::page_not_found(&page.slug))?;

@@ -23,7 +23,7 @@ use super::{
     Actor, App, Listing, PageRefView, PreviewView, ServiceError, ServiceResult, WantedView,
     numeric_cursor, page_size,
 };
-use crate::model::{PageSlug, RevisionId, SpaceSlug};
+use crate::model::{PageId, PageSlug, RevisionId, SpaceSlug};
 use crate::render::{LinkResolver, RemoteImages, Rendered, render};
 use crate::store::{Revision, Store, is_live};
 
@@ -260,7 +260,7 @@ impl App {
         let (place, slug) = self.page_address(viewer, space, slug)?;
         let space = place.slug.clone();
         let limit = page_size(limit)?;
-        let page = self.require_page(&space, &slug)?.page;
+        let page = self.visible_page(viewer, &place, &slug)?.0.page;
         let target = PageSlug::parse(&page.slug)?;
         let after = numeric_cursor(cursor)?;
         let sources = self.store().backlinks(&space, &target, after, limit)?;
@@ -283,7 +283,24 @@ impl App {
         Ok(Listing { items, next_cursor })
     }
 
-    /// Pages of a space that no other page links to, in slug order.
+    /// Whether `viewer` may read the page a link comes from: only links
+    /// from pages they may read count in the link graph they are shown
+    /// (a members-only page's links are its own business).
+    fn readable_sources<'a>(
+        &'a self,
+        viewer: Option<&'a Actor>,
+    ) -> impl FnMut(PageId) -> bool + 'a {
+        let sight = super::spaces::Sight::new(self, viewer);
+        let mut known: std::collections::HashMap<PageId, bool> = Default::default();
+        move |source| {
+            *known.entry(source).or_insert_with(|| {
+                matches!(self.store().page_by_id(source), Ok(Some(page)) if sight.of(&page.space).is_some())
+            })
+        }
+    }
+
+    /// Pages of a space that no other page (that the viewer may read)
+    /// links to, in slug order.
     pub fn orphans(
         &self,
         viewer: Option<&Actor>,
@@ -293,7 +310,9 @@ impl App {
     ) -> ServiceResult<Listing<PageRefView>> {
         let space = self.place(viewer, space)?.slug.clone();
         let limit = page_size(limit)?;
-        let orphans = self.store().orphans(&space)?;
+        let orphans = self
+            .store()
+            .orphans(&space, &mut self.readable_sources(viewer))?;
         let start = match cursor {
             Some(after) => orphans.partition_point(|page| page.slug.as_str() <= after),
             None => 0,
@@ -313,7 +332,8 @@ impl App {
         Ok(Listing { items, next_cursor })
     }
 
-    /// Titles pages link to that do not exist yet, most linked first.
+    /// Titles pages (that the viewer may read) link to that do not exist
+    /// yet, most linked first.
     pub fn wanted(
         &self,
         viewer: Option<&Actor>,
@@ -324,7 +344,9 @@ impl App {
         let space = self.place(viewer, space)?.slug.clone();
         let limit = page_size(limit)?;
         let skip = numeric_cursor(cursor)?.unwrap_or(0) as usize;
-        let wanted = self.store().wanted(&space)?;
+        let wanted = self
+            .store()
+            .wanted(&space, &mut self.readable_sources(viewer))?;
         let total = wanted.len();
         let items: Vec<WantedView> = wanted
             .into_iter()

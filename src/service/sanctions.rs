@@ -11,7 +11,7 @@ use super::{
 use crate::governance::charter::Step;
 use crate::governance::{Action, Decision, SanctionKind, StepError, step_to_issue};
 use crate::model::{ProposalKind, RevisionId, Timestamp, UserId};
-use crate::store::{NewReport, NewSanction, Sanction, StoreError};
+use crate::store::{NewReport, NewSanction, Sanction, Space, StoreError};
 
 const MAX_REASON_CHARS: usize = 2000;
 
@@ -57,6 +57,16 @@ impl App {
             .into_iter()
             .filter(|s| in_force(s, now) && place.chain.iter().any(|space| space.slug == s.space))
             .collect())
+    }
+
+    /// Whether a ban issued in one of `spaces` is in force on `user`.
+    pub(super) fn banned_in(&self, user: UserId, spaces: &[Space]) -> ServiceResult<bool> {
+        let now = Timestamp::now();
+        Ok(self.store().sanctions_of(user)?.iter().any(|sanction| {
+            in_force(sanction, now)
+                && kind_of(sanction) == SanctionKind::Ban
+                && spaces.iter().any(|space| space.slug == sanction.space)
+        }))
     }
 
     /// What the engine needs of `user`'s sanctions in `place`: their kinds,
@@ -167,9 +177,7 @@ impl App {
             ));
         }
         let facts = self.actor_facts(actor, &place)?;
-        let standing = self
-            .membership(target.id, &place.chain)?
-            .map(|(_, m)| m.standing);
+        let standing = self.membership(target.id, &place)?.map(|(_, m)| m.standing);
         if let Decision::Deny(denial) =
             self.decide(&facts, &place, &Action::Sanction { target: standing })
         {

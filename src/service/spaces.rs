@@ -36,13 +36,24 @@ pub(super) struct Place {
     /// The resolved charter of the parent (the instance default for a
     /// top-level space): what this space's stored patch applies over.
     pub parent_charter: Arc<Charter>,
+    /// Whether each space of the chain is members-only.
+    pub members_only: Vec<bool>,
 }
 
-/// A space with its chain, and the resolved charter of each of its spaces
-/// (outermost first).
+impl Place {
+    /// The spaces whose memberships count here, outermost first: this
+    /// space and its ancestors, up to the innermost members-only one.
+    /// Standing is inherited down through public spaces, never into a
+    /// members-only space from outside it.
+    pub(super) fn membership_chain(&self) -> &[Space] {
+        let from = self.members_only.iter().rposition(|&m| m).unwrap_or(0);
+        &self.chain[from..]
+    }
+}
+
+/// A space with its chain and what is resolved of it.
 pub(super) struct Located {
     place: Arc<Place>,
-    charters: Vec<Arc<Charter>>,
 }
 
 /// Per-process memory of the governance layer: resolved charters, and
@@ -120,7 +131,7 @@ impl<'a> Sight<'a> {
         }
         let sight = self.app.place(self.viewer, space).ok().map(|place| {
             self.viewer
-                .and_then(|actor| self.app.membership(actor.id, &place.chain).ok().flatten())
+                .and_then(|actor| self.app.membership(actor.id, &place).ok().flatten())
                 .is_some()
         });
         self.seen.borrow_mut().insert(space.to_owned(), sight);
@@ -187,14 +198,15 @@ impl App {
         Ok(resolved)
     }
 
-    /// The membership that applies to `user` in the last space of `chain`:
-    /// their own there, else the nearest ancestor's.
+    /// The membership that applies to `user` in `place`: their own there,
+    /// else the nearest ancestor's through public spaces (see
+    /// [`Place::membership_chain`]).
     pub(super) fn membership(
         &self,
         user: UserId,
-        chain: &[Space],
+        place: &Place,
     ) -> ServiceResult<Option<(String, Member)>> {
-        for space in chain.iter().rev() {
+        for space in place.membership_chain().iter().rev() {
             let slug = SpaceSlug::parse(&space.slug)?;
             if let Some(member) = self.store().member(&slug, user)? {
                 return Ok(Some((space.slug.clone(), member)));
@@ -203,32 +215,43 @@ impl App {
         Ok(None)
     }
 
-    fn standing_in(
+    /// Whether `viewer` may read the members-only space `space`, which
+    /// encloses `chain`'s last space (or is it): only with a membership
+    /// recorded there, and no ban in force there or above.
+    fn reads_members_only(
         &self,
         viewer: Option<&Actor>,
+        space: &Space,
         chain: &[Space],
-    ) -> ServiceResult<Option<Standing>> {
-        Ok(match viewer {
-            Some(actor) => self.membership(actor.id, chain)?.map(|(_, m)| m.standing),
-            None => None,
-        })
+    ) -> ServiceResult<bool> {
+        let Some(actor) = viewer else {
+            return Ok(false);
+        };
+        if self
+            .store()
+            .member(&SpaceSlug::parse(&space.slug)?, actor.id)?
+            .is_none()
+        {
+            return Ok(false);
+        }
+        Ok(!self.banned_in(actor.id, chain)?)
     }
 
     /// The space named `slug` as `viewer` meets it; 404 when it does not
-    /// exist or `viewer` may not see it (a members-only space, or one inside
-    /// a members-only space, for a non-member).
+    /// exist or `viewer` may not see it: a members-only space, or one
+    /// inside a members-only space, for anyone without a membership
+    /// recorded in that members-only space (or banned from it).
     pub(super) fn place(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<Arc<Place>> {
         let located = self.locate(slug)?;
-        for (depth, charter) in located.charters.iter().enumerate() {
-            if charter.visibility == Visibility::Members
-                && self
-                    .standing_in(viewer, &located.place.chain[..=depth])?
-                    .is_none()
+        let place = &located.place;
+        for (depth, members_only) in place.members_only.iter().enumerate() {
+            if *members_only
+                && !self.reads_members_only(viewer, &place.chain[depth], &place.chain[..=depth])?
             {
                 return Err(no_space(slug));
             }
         }
-        Ok(Arc::clone(&located.place))
+        Ok(Arc::clone(place))
     }
 
     /// The space named `slug` for the system's own work (lazy consensus,
@@ -237,8 +260,8 @@ impl App {
         Ok(Arc::clone(&self.locate(slug)?.place))
     }
 
-    /// The space named `slug` with the resolved charter of each space of
-    /// its chain, outermost first (cached: every request locates a space).
+    /// The space named `slug` with its chain and their charters resolved
+    /// (cached: every request locates a space).
     fn locate(&self, slug: &str) -> ServiceResult<Arc<Located>> {
         let cache = &self.inner.governance.located;
         if let Some(found) = cache.read().ok().and_then(|c| c.get(slug).cloned()) {
@@ -264,8 +287,11 @@ impl App {
                 chain,
                 charter,
                 parent_charter,
+                members_only: charters
+                    .iter()
+                    .map(|c| c.visibility == Visibility::Members)
+                    .collect(),
             }),
-            charters,
         });
         if let Ok(mut cache) = cache.write() {
             cache.insert(slug.to_owned(), Arc::clone(&located));
@@ -298,9 +324,7 @@ impl App {
     pub(super) fn actor_facts(&self, actor: &Actor, place: &Place) -> ServiceResult<ActorFacts> {
         let (sanctions, suspended_until) = self.sanction_facts(actor.id, place)?;
         Ok(ActorFacts {
-            standing: self
-                .membership(actor.id, &place.chain)?
-                .map(|(_, m)| m.standing),
+            standing: self.membership(actor.id, place)?.map(|(_, m)| m.standing),
             is_admin: actor.is_admin,
             sanctions,
             suspended_until,
@@ -383,9 +407,7 @@ impl App {
                 }
                 Some(parent) => {
                     let place = self.place(Some(actor), parent)?;
-                    let standing = self
-                        .membership(actor.id, &place.chain)?
-                        .map(|(_, m)| m.standing);
+                    let standing = self.membership(actor.id, &place)?.map(|(_, m)| m.standing);
                     let allowed = place.charter.subspaces
                         == crate::governance::charter::Subspaces::Stewards
                         && standing == Some(Standing::Steward);
@@ -437,10 +459,32 @@ impl App {
         Err(ServiceError::Busy)
     }
 
+    /// The space `actor` asks to join: one they may see, or a members-only
+    /// space inside one they may see whose own join policy takes requests
+    /// (open, or on approval). An invitation-only members-only space stays
+    /// absent.
+    fn place_to_join(&self, actor: &Actor, slug: &str) -> ServiceResult<Arc<Place>> {
+        if let Ok(place) = self.place(Some(actor), slug) {
+            return Ok(place);
+        }
+        let place = Arc::clone(&self.locate(slug)?.place);
+        let parent_visible = match &place.space.parent {
+            Some(parent) => self.place(Some(actor), parent).is_ok(),
+            None => true,
+        };
+        let admits_requests = place.members_only.last() == Some(&true)
+            && place.charter.join != crate::governance::JoinPolicy::Invite;
+        if parent_visible && admits_requests {
+            Ok(place)
+        } else {
+            Err(no_space(slug))
+        }
+    }
+
     /// Joins a space: at once in an open space, by request where members
     /// are accepted on approval, not at all where they are invited.
     pub async fn join_space(&self, actor: &Actor, slug: &str) -> ServiceResult<JoinView> {
-        let place = self.place(Some(actor), slug)?;
+        let place = self.place_to_join(actor, slug)?;
         for _ in 0..MAX_SPACE_ATTEMPTS {
             // Read before the facts: a sanction issued after this is seen
             // by the write, which then sends us back here.
@@ -620,12 +664,11 @@ impl App {
         user: &str,
     ) -> ServiceResult<MemberDetailView> {
         let place = self.place(viewer, slug)?;
-        let user = self.user_named(user)?;
-        let Some((recorded_in, member)) = self.membership(user.id, &place.chain)? else {
-            return Err(ServiceError::NotFound(format!(
-                "{} is not a member of {}",
-                user.username, place.slug
-            )));
+        // One answer whether the user does not exist or is not a member.
+        let not_found = || ServiceError::NotFound(format!("no member {user:?} in {}", place.slug));
+        let user = self.user_named(user).map_err(|_| not_found())?;
+        let Some((recorded_in, member)) = self.membership(user.id, &place)? else {
+            return Err(not_found());
         };
         let sanctions = self.sanctions_in_force(user.id, &place)?;
         let facts = MemberFacts {

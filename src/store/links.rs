@@ -94,20 +94,32 @@ impl Store {
         Ok(sources)
     }
 
-    /// The pages of `space` nobody else links to: live pages, in slug order.
-    pub fn orphans(&self, space: &SpaceSlug) -> Result<Vec<Page>, StoreError> {
+    /// The live pages of `space` that no other page `counts` links to, in
+    /// slug order (`counts` says whose links a reader may see).
+    pub fn orphans(
+        &self,
+        space: &SpaceSlug,
+        counts: &mut dyn FnMut(PageId) -> bool,
+    ) -> Result<Vec<Page>, StoreError> {
         let live = self.pages(space, None, usize::MAX, |p| {
             p.published.is_some() && !p.deleted
         })?;
         let mut orphans = Vec::new();
         for page in live {
             let prefix = target_prefix(&page.space, &page.slug);
-            let linked = self
+            let mut linked = false;
+            for key in self
                 .trees()
                 .tree(TreeId::LinksIn)
                 .scan_prefix(&prefix)
                 .keys()
-                .any(|key| key.is_ok_and(|k| tx::seq_from_key(&k[prefix.len()..]) != page.id));
+            {
+                let source = tx::seq_from_key(&key?[prefix.len()..]);
+                if source != page.id && counts(source) {
+                    linked = true;
+                    break;
+                }
+            }
             if !linked {
                 orphans.push(page);
             }
@@ -116,10 +128,14 @@ impl Store {
     }
 
     /// Titles of `space` that pages link to but that do not exist, with how
-    /// many pages link to each, most linked first (then by slug).
-    pub fn wanted(&self, space: &SpaceSlug) -> Result<Vec<(String, usize)>, StoreError> {
+    /// many pages `counts` link to each, most linked first (then by slug).
+    pub fn wanted(
+        &self,
+        space: &SpaceSlug,
+        counts: &mut dyn FnMut(PageId) -> bool,
+    ) -> Result<Vec<(String, usize)>, StoreError> {
         let prefix = joined_key(space.as_str(), b"");
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut wanted: BTreeMap<String, usize> = BTreeMap::new();
         for key in self
             .trees()
             .tree(TreeId::LinksIn)
@@ -131,18 +147,21 @@ impl Store {
             let Some(end) = rest.iter().position(|b| *b == 0) else {
                 continue;
             };
+            if !counts(tx::seq_from_key(&rest[end + 1..])) {
+                continue;
+            }
             let slug = String::from_utf8_lossy(&rest[..end]).into_owned();
-            *counts.entry(slug).or_default() += 1;
+            *wanted.entry(slug).or_default() += 1;
         }
-        let mut wanted = Vec::new();
-        for (slug, links) in counts {
+        let mut missing = Vec::new();
+        for (slug, links) in wanted {
             let entry: Option<PageEntry> =
                 self.get(TreeId::Pages, &joined_key(space.as_str(), slug.as_bytes()))?;
             if !entry.as_ref().is_some_and(is_live) {
-                wanted.push((slug, links));
+                missing.push((slug, links));
             }
         }
-        wanted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(wanted)
+        missing.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(missing)
     }
 }

@@ -28,4 +28,5 @@ mod search;
 mod search_known_items;
 mod support;
 mod tidy;
+mod visibility;
 mod walkthrough;

@@ -120,6 +120,14 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GETs `path` as `reader`, or anonymously.
+    pub async fn get_as(&self, reader: Option<&User<'_>>, path: &str) -> Response {
+        match reader {
+            Some(user) => user.get(path).await,
+            None => self.get(path).await,
+        }
+    }
+
     /// Sends `body` as JSON, anonymously.
     pub async fn send(&self, method: Method, path: &str, body: Value) -> Response {
         self.request(method, path)
