@@ -44,9 +44,10 @@ pub struct PageFacts {
     pub slug: String,
     /// A dispute locks the page to this standing while it is open.
     pub locked_to: Option<Standing>,
-    /// A talk page: for discussion, so members' edits publish at once
-    /// (unless on probation), and the page's protection and locks do not
-    /// apply to its talk.
+    /// A talk page (`Talk:X` of a page X that exists): for discussion, so
+    /// members' edits publish at once (unless on probation), only members
+    /// write there, and the page's protection and locks do not apply to
+    /// its talk.
     pub talk: bool,
 }
 
@@ -76,6 +77,8 @@ pub enum Action<'a> {
     },
     /// Set another member's standing directly (appointment).
     Appoint { to: Standing },
+    /// Accept someone's request to join.
+    AcceptJoin,
     /// Undo every edit of one member since a time, across the space.
     MassRollback,
     /// Open a proposal of this kind.
@@ -233,6 +236,7 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
             restores_own_work,
         } => decide_review(context, *own_revision, *restores_own_work),
         Action::Appoint { to } => decide_appointment(context, *to),
+        Action::AcceptJoin => decide_acceptance(context),
         Action::MassRollback => decide_stewardship(context),
         Action::Propose { kind } => decide_proposal(context, *kind),
         Action::Vote { eligible } => decide_vote(context, *eligible),
@@ -264,12 +268,13 @@ fn decide_join(context: &Context<'_>) -> Decision {
     }
 }
 
-/// The standing an actor edits with: members their own; in an open space,
-/// anyone signed in edits as a newcomer (and joins by editing).
-fn editing_standing(context: &Context<'_>) -> Option<Standing> {
+/// The standing an actor edits `page` with: members their own; in an open
+/// space, anyone signed in edits as a newcomer (and joins by editing),
+/// except on talk pages, which are for members.
+fn editing_standing(context: &Context<'_>, page: &PageFacts) -> Option<Standing> {
     match (context.actor.standing, context.charter.join) {
         (Some(standing), _) => Some(standing),
-        (None, JoinPolicy::Open) => Some(Standing::Newcomer),
+        (None, JoinPolicy::Open) if !page.talk => Some(Standing::Newcomer),
         (None, _) => None,
     }
 }
@@ -282,7 +287,7 @@ fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision 
     if actor.under(SanctionKind::Suspension) {
         return Decision::Deny(suspended(context));
     }
-    let Some(standing) = editing_standing(context) else {
+    let Some(standing) = editing_standing(context, page) else {
         return Decision::Deny(Denial::NotMember);
     };
     if bytes > charter.edit.max_page_bytes {
@@ -378,6 +383,24 @@ fn decide_appointment(context: &Context<'_>, to: Standing) -> Decision {
     match decide_stewardship(context) {
         Decision::Allow if to == Standing::Steward => Decision::Deny(Denial::NeedsProposal),
         decision => decision,
+    }
+}
+
+/// Reviewers and stewards in good standing accept join requests.
+fn decide_acceptance(context: &Context<'_>) -> Decision {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Decision::Deny(Denial::Banned);
+    }
+    if actor.under(SanctionKind::Suspension) {
+        return Decision::Deny(suspended(context));
+    }
+    match actor.standing {
+        None => Decision::Deny(Denial::NotMember),
+        Some(standing) if standing < Standing::Reviewer => Decision::Deny(Denial::Forbidden {
+            required: Standing::Reviewer,
+        }),
+        Some(_) => Decision::Allow,
     }
 }
 

@@ -363,7 +363,13 @@ fn talk_pages_are_for_discussion() {
         edit(&talk),
         Decision::Deny(Denial::Suspended { until: None }),
     );
-    check(&charter, &actor(None), edit(&talk), Decision::Allow);
+    // Talk is for members: joining comes first, even where joining is open.
+    check(
+        &charter,
+        &actor(None),
+        edit(&talk),
+        Decision::Deny(Denial::NotMember),
+    );
     let closed = self::charter(json!({"join": "approval"}));
     check(
         &closed,
@@ -559,6 +565,37 @@ fn joining_follows_the_policy() {
 }
 
 #[test]
+fn join_requests_are_accepted_by_reviewers_in_good_standing() {
+    let default = Charter::default();
+    let cases = [
+        (actor(None), Decision::Deny(Denial::NotMember)),
+        (
+            actor(Some(Contributor)),
+            Decision::Deny(Denial::Forbidden { required: Reviewer }),
+        ),
+        (actor(Some(Reviewer)), Decision::Allow),
+        (actor(Some(Steward)), Decision::Allow),
+        (
+            ActorFacts {
+                sanctions: vec![SanctionKind::Suspension],
+                ..actor(Some(Steward))
+            },
+            Decision::Deny(Denial::Suspended { until: None }),
+        ),
+        (
+            ActorFacts {
+                sanctions: vec![SanctionKind::Ban],
+                ..actor(Some(Reviewer))
+            },
+            Decision::Deny(Denial::Banned),
+        ),
+    ];
+    for (who, expected) in cases {
+        check(&default, &who, Action::AcceptJoin, expected);
+    }
+}
+
+#[test]
 fn reviews_by_standing() {
     let charter = charter(json!({"edit": {"review_min": "contributor", "self_approval": true}}));
     let review = |own| Action::Review {
@@ -712,6 +749,7 @@ enum AnyAction {
         restores: bool,
     },
     Appoint(Standing),
+    AcceptJoin,
     MassRollback,
     Propose(ProposalKind),
     Vote(bool),
@@ -736,6 +774,7 @@ fn any_action() -> impl Strategy<Value = AnyAction> {
         (any::<bool>(), any::<bool>())
             .prop_map(|(own, restores)| AnyAction::Review { own, restores }),
         standing().prop_map(AnyAction::Appoint),
+        Just(AnyAction::AcceptJoin),
         Just(AnyAction::MassRollback),
         prop_oneof![
             Just(ProposalKind::CharterChange),
@@ -786,6 +825,7 @@ fn run(charter: &Charter, actor: &ActorFacts, action: &AnyAction) -> Decision {
             },
         ),
         AnyAction::Appoint(to) => decide(&context, &Action::Appoint { to: *to }),
+        AnyAction::AcceptJoin => decide(&context, &Action::AcceptJoin),
         AnyAction::MassRollback => decide(&context, &Action::MassRollback),
         AnyAction::Propose(kind) => decide(&context, &Action::Propose { kind: *kind }),
         AnyAction::Vote(eligible) => decide(

@@ -2,9 +2,11 @@
 //! when a proposal passes, and when it is settled before its deadline.
 //!
 //! A proposal passes when `(yes + no + abstain) / eligible ≥ quorum` and
-//! `yes / (yes + no) ≥ threshold`. It is *settled* when no way the members
-//! who have not voted yet could vote (or not vote) changes that outcome:
-//! then it closes early.
+//! `yes / (yes + no) > threshold`: a share strictly above the threshold,
+//! so a tie is not a majority (1 yes and 1 no do not pass at 0.5). A
+//! threshold of 1 asks for unanimity: every decided vote yes. It is
+//! *settled* when no way the members who have not voted yet could vote (or
+//! not vote) changes that outcome: then it closes early.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,12 +75,19 @@ impl Tally {
             && f64::from(self.cast()) / f64::from(self.eligible) >= rule.quorum - EPSILON
     }
 
+    /// Whether the yes share of the decided votes is strictly above the
+    /// threshold (all of them, for a threshold of 1). Without a decided
+    /// vote, nothing passes.
     pub fn threshold_met(&self, rule: &Bar) -> bool {
         let decided = self.yes + self.no;
         if decided == 0 {
-            return rule.threshold <= EPSILON;
+            return false;
         }
-        f64::from(self.yes) / f64::from(decided) >= rule.threshold - EPSILON
+        let share = f64::from(self.yes) / f64::from(decided);
+        if rule.threshold >= 1.0 - EPSILON {
+            return self.no == 0;
+        }
+        share > rule.threshold + EPSILON
     }
 
     /// Whether the proposal passes if it closes now.
@@ -142,8 +151,8 @@ mod tests {
     #[test]
     fn quorum_counts_abstentions_and_threshold_ignores_them() {
         let rule = rule(0.3, 0.5);
-        assert!(tally(1, 1, 1, 10).passes(&rule), "3 of 10 meet 0.3 exactly");
-        assert!(!tally(1, 1, 0, 10).passes(&rule), "2 of 10 do not");
+        assert!(tally(2, 0, 1, 10).passes(&rule), "3 of 10 meet 0.3 exactly");
+        assert!(!tally(2, 0, 0, 10).passes(&rule), "2 of 10 do not");
         assert!(
             tally(1, 0, 5, 10).passes(&rule),
             "abstentions count for quorum only"
@@ -166,8 +175,36 @@ mod tests {
     }
 
     #[test]
+    fn a_tie_is_not_a_majority() {
+        let half = rule(0.5, 0.5);
+        assert!(!tally(1, 1, 0, 2).passes(&half), "1–1 at 0.5");
+        assert!(!tally(2, 2, 0, 4).passes(&half), "2–2 at 0.5");
+        assert!(tally(3, 2, 0, 5).passes(&half), "3–2 at 0.5");
+        assert!(
+            !tally(2, 1, 0, 3).passes(&rule(0.5, 2.0 / 3.0)),
+            "exactly two thirds"
+        );
+        assert!(tally(3, 1, 0, 4).passes(&rule(0.5, 2.0 / 3.0)));
+        assert!(
+            tally(1, 0, 0, 2).passes(&rule(0.0, 0.0)),
+            "above zero: one yes"
+        );
+        assert!(!tally(0, 1, 0, 2).passes(&rule(0.0, 0.0)));
+        let unanimity = rule(0.5, 1.0);
+        assert!(tally(2, 0, 1, 3).passes(&unanimity));
+        assert!(!tally(5, 1, 0, 6).passes(&unanimity));
+    }
+
+    #[test]
     fn settles_early_only_when_the_rest_cannot_change_it() {
         let rule = rule(0.5, 0.5);
+        // The finding: 1 yes of 2 eligible passes if the other stays
+        // silent, but their no would make a tie, which rejects: it stays
+        // open until its deadline.
+        assert!(
+            !tally(1, 0, 0, 2).settled(&rule),
+            "1 yes of 2 can still tie"
+        );
         assert!(
             !tally(1, 0, 0, 4).settled(&rule),
             "others may still vote no"
@@ -181,14 +218,15 @@ mod tests {
             "3 no of 4: it cannot pass"
         );
         assert!(
-            tally(2, 0, 0, 4).settled(&rule),
-            "2 no to come make it 2–2, which still passes at 0.5"
+            !tally(2, 0, 0, 4).settled(&rule),
+            "2 no to come make it 2–2, which rejects"
         );
         assert!(
-            !tally(2, 0, 0, 5).settled(&rule),
-            "3 no to come would reject it"
+            tally(3, 0, 0, 5).settled(&rule),
+            "2 no to come make it 3–2, which still passes"
         );
         assert!(tally(2, 2, 0, 4).settled(&rule), "everyone voted");
+        assert!(!tally(2, 2, 0, 4).passes(&rule), "and a tie rejects");
     }
 
     /// Every way the remaining members could still vote: yes, no, abstain

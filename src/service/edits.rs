@@ -143,8 +143,9 @@ pub(super) fn links_of(rendered: &Rendered) -> Vec<Link> {
 
 impl App {
     /// What the engine needs to know of the page at `slug` (whether it is
-    /// a talk page, and the standing an open dispute locks it to), and that
-    /// dispute's id, which the write checks again in its transaction.
+    /// the talk page of an existing page, and the standing an open dispute
+    /// locks it to), and that dispute's id, which the write checks again in
+    /// its transaction.
     pub(super) fn page_facts(
         &self,
         place: &Place,
@@ -154,10 +155,19 @@ impl App {
             Some(PageEntry::Page(page)) => self.store().open_dispute_of(page.id)?,
             _ => None,
         };
+        // `Talk:X` is a talk page only while X exists: otherwise it is a
+        // page like any other (no review bypass for a made-up subject).
+        let talk = match slug.subject() {
+            Some(subject) => self
+                .store()
+                .page_entry(&place.slug, &subject)?
+                .is_some_and(|entry| is_live(&entry)),
+            None => false,
+        };
         let facts = PageFacts {
             slug: slug.to_string(),
             locked_to: dispute.as_ref().map(|d| d.lock_to),
-            talk: slug.is_talk(),
+            talk,
         };
         Ok((facts, dispute.map(|d| d.id)))
     }

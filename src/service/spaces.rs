@@ -550,10 +550,8 @@ impl App {
     ) -> ServiceResult<MemberView> {
         let place = self.place(Some(actor), slug)?;
         let facts = self.actor_facts(actor, &place)?;
-        if facts.standing < Some(Standing::Reviewer) {
-            return Err(ServiceError::Denied(Denial::Forbidden {
-                required: Standing::Reviewer,
-            }));
+        if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::AcceptJoin) {
+            return Err(ServiceError::Denied(denial));
         }
         let user = self.user_named(user)?;
         if self.store().join_request(&place.slug, user.id)?.is_none() {

@@ -317,3 +317,35 @@ async fn a_disputed_page_waits_for_people_not_for_time() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn talk_pages_are_for_members_and_need_a_subject() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("stella").await;
+    steward.edit("main", "Accueil", "Bienvenue.\n", None).await;
+    let visitor = app.user("victor").await;
+    // Not a member: the talk of an existing page takes joining first.
+    let refused = visitor
+        .put_page("main", "Talk:Accueil", "Bonjour !\n", None)
+        .await;
+    expect_problem(refused, StatusCode::FORBIDDEN, "not_member").await;
+    let joined = visitor
+        .send(Method::POST, "/api/v1/spaces/main/members", json!({}))
+        .await;
+    assert_eq!(joined.status(), StatusCode::CREATED);
+    // A member's word on the talk page is published at once.
+    let talk = visitor
+        .put_page("main", "Talk:Accueil", "Bonjour !\n", None)
+        .await;
+    assert_eq!(talk.status(), StatusCode::CREATED);
+    // With no subject it is an ordinary page: a newcomer's edit waits.
+    let spam = visitor
+        .put_page("main", "Talk:Achetez_ici", "Promotion !\n", None)
+        .await;
+    assert_eq!(spam.status(), StatusCode::ACCEPTED);
+    app.wait_for_index().await;
+    let search = json_of(app.get("/api/v1/search?q=promotion").await).await;
+    assert_eq!(search["total"], 0, "{search}");
+    let feed = app.get("/feeds/changes.atom").await.text().await.unwrap();
+    assert!(!feed.contains("Achetez"), "{feed}");
+}

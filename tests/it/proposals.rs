@@ -380,3 +380,41 @@ fn millis(value: &Value) -> i64 {
     .unwrap();
     (parsed.unix_timestamp_nanos() / 1_000_000) as i64
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tie_is_not_a_majority() {
+    // The default charter's rules, where a contributor once made themself
+    // steward with one vote of two: 0.5 met the 0.5 threshold and closed it.
+    let app = TestApp::spawn().await;
+    let steward = app.user("stella").await; // first account: steward of main
+    let carl = app.user("carl").await;
+    steward.appoint("main", "carl", "contributor").await;
+    let body = json!({"kind": "role_change", "title": "Moi steward",
+        "payload": {"user": "carl", "standing": "steward"}});
+    let opened = json_of(
+        carl.send(Method::POST, "/api/v1/spaces/main/proposals", body)
+            .await,
+    )
+    .await;
+    let id = opened["id"].as_u64().unwrap();
+    assert_eq!(opened["eligible"], 2, "{opened}");
+    let path = format!("/api/v1/spaces/main/proposals/{id}/vote");
+    let after_yes = json_of(
+        carl.send(Method::PUT, &path, json!({"choice": "yes"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        after_yes["state"], "open",
+        "one yes of two settles nothing: {after_yes}"
+    );
+    let after_no = json_of(
+        steward
+            .send(Method::PUT, &path, json!({"choice": "no"}))
+            .await,
+    )
+    .await;
+    assert_eq!(after_no["state"], "rejected", "1–1 is a tie: {after_no}");
+    let carl_now = json_of(app.get("/api/v1/spaces/main/members/carl").await).await;
+    assert_eq!(carl_now["standing"], "contributor");
+}

@@ -233,7 +233,7 @@ async fn join_policies_admit_at_once_on_approval_or_by_invitation() {
     expect_problem(
         stranger.send(Method::POST, path, json!({})).await,
         StatusCode::FORBIDDEN,
-        "forbidden",
+        "not_member",
     )
     .await;
     let accepted = json_of(reviewer.send(Method::POST, path, json!({})).await).await;

@@ -362,3 +362,40 @@ async fn issuers_at_once_still_climb_the_ladder_one_step_each() {
     steps.sort();
     assert_eq!(steps, ["probation:1h", "suspension:1h", "warning"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_suspended_reviewer_accepts_no_one() {
+    let app = TestApp::spawn().await;
+    let _admin = app.user("admin").await;
+    let stella = app.user("stella").await;
+    let charter = json!({
+        "join": "approval",
+        "sanctions": { "ladder": ["suspension:1h", "ban"], "decay": "1d" }
+    });
+    let created = stella
+        .send(
+            Method::POST,
+            "/api/v1/spaces",
+            json!({ "slug": "club", "title": "Le club", "charter": charter }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let romain = app.user("romain").await;
+    stella.appoint("club", "romain", "reviewer").await;
+    let hugo = app.user("hugo").await;
+    let asked = hugo
+        .send(Method::POST, "/api/v1/spaces/club/members", json!({}))
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    assert_eq!(issued(&stella, "romain").await["kind"], "suspension");
+    let path = "/api/v1/spaces/club/members/hugo/accept";
+    let refused = romain.send(Method::POST, path, json!({})).await;
+    expect_problem(refused, StatusCode::FORBIDDEN, "suspended").await;
+    // Banned, then: no better.
+    assert_eq!(issued(&stella, "romain").await["kind"], "ban");
+    let refused = romain.send(Method::POST, path, json!({})).await;
+    expect_problem(refused, StatusCode::FORBIDDEN, "banned").await;
+    // The steward still can.
+    let accepted = stella.send(Method::POST, path, json!({})).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+}
