@@ -11,11 +11,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
 use ostrom::auth::Password;
 use ostrom::config::{AdminPower, Config};
 use ostrom::render::RemoteImages;
 use ostrom::search::{Lang, SearchIndex, rebuild};
-use ostrom::service::{App, Registration, StoreFeed};
+use ostrom::service::{App, Registrant, Registration, StoreFeed};
+use url::Url;
 
 #[derive(Parser)]
 #[command(
@@ -92,6 +94,28 @@ struct ServeArgs {
     /// `link` (showing one tells its site who reads the page).
     #[arg(long, env = "OSTROM_REMOTE_IMAGES", default_value = "show", value_parser = parse_remote_images)]
     remote_images: RemoteImages,
+    /// The address readers reach this instance at (https://wiki.example):
+    /// feeds link there; an https one makes cookies Secure.
+    #[arg(long, env = "OSTROM_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<Url>,
+    /// Reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For and
+    /// Forwarded headers name the client.
+    #[arg(long, env = "OSTROM_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Vec<IpNet>,
+    /// Accounts one client (an IPv4 address, an IPv6 /64) may create in an hour.
+    #[arg(long, env = "OSTROM_ACCOUNTS_PER_HOUR", default_value_t = 20)]
+    accounts_per_hour: u32,
+}
+
+fn parse_public_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|error| format!("{text:?} is not a URL: {error}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("{text:?} is not an http(s) URL"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("{text:?} has a query or a fragment"));
+    }
+    Ok(url)
 }
 
 fn parse_remote_images(choice: &str) -> Result<RemoteImages, String> {
@@ -186,6 +210,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.default_lang = args.lang.default_lang;
     config.governance.admin_powers = args.admin_powers.0;
     config.remote_images = args.remote_images;
+    config.public_url = args.public_url;
+    config.trusted_proxies = args.trusted_proxies;
+    config.login_throttle.accounts_per_hour = args.accounts_per_hour;
+    if config.login_throttle.accounts_per_hour == 0 {
+        bail!("--accounts-per-hour must be at least 1");
+    }
     if config.limits.max_page_bytes == 0 {
         bail!("--max-page-bytes must be at least 1");
     }
@@ -195,6 +225,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("could not start serving data from {data_dir}"))?;
         tracing::info!(data = %data_dir, "ostrom serving http://{}", server.address);
+        if let Some(code) = server.app.setup_code() {
+            tracing::warn!(
+                "this instance has no administrator yet: the account registered with \"setup_code\": \"{code}\" becomes it (and the steward of main)"
+            );
+        }
         server
             .wait()
             .await
@@ -222,8 +257,12 @@ fn create_user(name: &str, admin: bool, data: DataArgs) -> anyhow::Result<()> {
             username: name.to_owned(),
             password: Password::new(password),
             email: None,
+            setup_code: None,
         };
-        let account = app.register(registration, admin).await;
+        let registrant = Registrant::Operator {
+            administrator: admin,
+        };
+        let account = app.register(registration, registrant).await;
         store.shutdown().context("could not flush the store")?;
         let account = account.context("could not create the account")?;
         println!(

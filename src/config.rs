@@ -2,8 +2,11 @@
 //! CLI (flags and `OSTROM_*` variables) or by tests, then shared read-only.
 
 use std::net::SocketAddr;
+
+use ipnet::IpNet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use url::Url;
 
 use crate::render::RemoteImages;
 use crate::search::Lang;
@@ -21,6 +24,13 @@ pub struct Config {
     pub governance: GovernanceSettings,
     /// Whether pages show images from other sites or link to them.
     pub remote_images: RemoteImages,
+    /// The address readers reach the instance at (`https://wiki.example`):
+    /// absolute links (feeds) are made from it, never from a request's
+    /// `Host`. `None`: `http://` and the listening address.
+    pub public_url: Option<Url>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name
+    /// the client; from anyone else those headers are ignored.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,9 +97,14 @@ pub struct SessionPolicy {
 
 #[derive(Debug, Clone)]
 pub struct LoginThrottle {
-    pub failures_per_username: u32,
-    pub failures_per_address: u32,
+    /// Failed logins for one username from one client (an IPv4 address or
+    /// an IPv6 /64): a stranger elsewhere cannot lock the owner out.
+    pub failures_per_name_and_client: u32,
+    /// Failed logins from one client, whatever the names.
+    pub failures_per_client: u32,
     pub window: Duration,
+    /// Accounts one client may create in an hour.
+    pub accounts_per_hour: u32,
 }
 
 impl Config {
@@ -112,18 +127,40 @@ impl Config {
                 secure_cookie: false,
             },
             login_throttle: LoginThrottle {
-                failures_per_username: 5,
-                failures_per_address: 20,
+                failures_per_name_and_client: 5,
+                failures_per_client: 20,
                 window: Duration::from_secs(15 * 60),
+                accounts_per_hour: 20,
             },
             default_lang: Lang::Fr,
             remote_images: RemoteImages::Show,
+            public_url: None,
+            trusted_proxies: Vec::new(),
             governance: GovernanceSettings {
                 anyone_creates_spaces: true,
                 tick: Duration::from_secs(1),
                 admin_powers: AdminPower::ALL.to_vec(),
             },
         }
+    }
+
+    /// Where absolute links point: the public URL without its trailing
+    /// `/`, or `http://` and the listening address.
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// Whether cookies must be `Secure` (and `__Host-`): asked for, or the
+    /// public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.sessions.secure_cookie
+            || self
+                .public_url
+                .as_ref()
+                .is_some_and(|url| url.scheme() == "https")
     }
 
     pub fn store_dir(&self) -> PathBuf {

@@ -91,6 +91,9 @@ pub async fn start(
             source,
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
+    // The port actually bound (port 0 picks one), for the links made from it.
+    let mut config = config;
+    config.listen = address;
     let (index, resume) = SearchIndex::open(&config.index_dir())?;
     let feed = StoreFeed::new(store.clone(), config.default_lang);
     let indexer = Arc::new(Indexer::spawn(&index, resume, Box::new(feed))?);

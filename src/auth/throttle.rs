@@ -1,12 +1,33 @@
 //! Login throttling: at most `limit` failures per key within a sliding window.
 //!
-//! Keys are usernames (NFC, lower-cased) and client addresses, each in its
-//! own `Throttle`. Failures are counted in memory: a restart forgets them,
-//! which costs an attacker a restart they cannot trigger.
+//! Keys are (username, client) pairs and clients, each in its own
+//! `Throttle`: failures from one place never lock the owner of a name out
+//! from another. A client is an IPv4 address or an IPv6 /64 (one machine
+//! commonly holds a whole /64). Failures are counted in memory: a restart
+//! forgets them, which costs an attacker a restart they cannot trigger.
 
 use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The key a client address counts under: the IPv4 address, or the /64
+/// network of an IPv6 one.
+pub fn client_key(address: IpAddr) -> String {
+    match address {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                format!(
+                    "{:x}:{:x}:{:x}:{:x}::/64",
+                    segments[0], segments[1], segments[2], segments[3]
+                )
+            }
+        },
+    }
+}
 
 /// Past this many keys, expired entries are swept on the next failure.
 const SWEEP_ABOVE: usize = 10_000;
@@ -94,6 +115,16 @@ mod tests {
         assert!(throttle.check("bob").is_ok());
         throttle.clear("alice");
         assert!(throttle.check("alice").is_ok());
+    }
+
+    #[test]
+    fn clients_are_addresses_or_ipv6_networks() {
+        let key = |text: &str| client_key(text.parse().unwrap());
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2::ffff"), key("2001:db8:1:2:aaaa::1"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
     }
 
     #[test]

@@ -147,6 +147,7 @@ fn title(code: &str) -> &'static str {
         "rate_limited" => "Too many requests",
         "busy" => "Busy",
         "timeout" => "Request timed out",
+        "uri_too_long" => "Request target too long",
         _ => "Internal error",
     }
 }
@@ -178,7 +179,7 @@ impl From<ServiceError> for ApiError {
                 .with("base_revision", json!(base))
                 .with("head_revision", json!(head_revision))
                 .with("merged", json!(merged)),
-            ServiceError::UsernameTaken => {
+            ServiceError::UsernameTaken(_) => {
                 Self::new(StatusCode::CONFLICT, "username_taken", detail)
             }
             ServiceError::TokenNameTaken(_) => {

@@ -1,6 +1,7 @@
 //! Extractors that turn every malformed request into a problem response:
 //! JSON bodies (UTF-8, syntax, types, size), path and query parameters, the
-//! caller's credentials and address.
+//! caller's credentials (a bearer token, or a session cookie with its CSRF
+//! header) and address (through trusted proxies only).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -10,6 +11,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
+
+use ipnet::IpNet;
 
 use super::error::ApiError;
 use crate::service::{App, Authenticated};
@@ -155,14 +158,20 @@ fn authenticate(parts: &Parts, app: &App) -> Result<Option<Authenticated>, ApiEr
             None => Err(crate::service::ServiceError::Unauthenticated.into()),
         };
     }
-    let Some(token) = session_cookie(&parts.headers) else {
+    let cookie_name = session_cookie_name(app.config().secure_cookies());
+    let Some(token) = session_cookie(&parts.headers, &cookie_name) else {
         return Ok(None);
     };
     let Some(auth) = app.authenticate(&token)? else {
         return Ok(None);
     };
+    // A cookie carries a session, whose CSRF token guards it; an API token
+    // has none, so it is refused there (it belongs in `Authorization`).
+    if auth.kind != CredentialKind::Session {
+        return Err(crate::service::ServiceError::Unauthenticated.into());
+    }
     // A cookie rides along on cross-site requests; a header does not.
-    if !parts.method.is_safe() && auth.kind == CredentialKind::Session {
+    if !parts.method.is_safe() {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         if sent.is_none() || sent != auth.csrf_token.as_deref() {
             return Err(ApiError::forbidden(
@@ -173,27 +182,43 @@ fn authenticate(parts: &Parts, app: &App) -> Result<Option<Authenticated>, ApiEr
     Ok(Some(auth))
 }
 
-/// The session token from the `Cookie` header, under either cookie name.
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The session cookie's name: `__Host-ostrom_session` on https instances
+/// (the browser then guarantees it was set by this host, over https, for
+/// the whole site), else `ostrom_session`. Only that one is read.
+pub fn session_cookie_name(secure: bool) -> String {
+    if secure {
+        format!("__Host-{SESSION_COOKIE}")
+    } else {
+        SESSION_COOKIE.to_owned()
+    }
+}
+
+/// Whether a request carries credentials (it is answered privately).
+pub fn carries_credentials(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::AUTHORIZATION)
+        || headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(|value| value.contains(SESSION_COOKIE))
+}
+
+/// The session token from the `Cookie` header named `name`.
+fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| {
-            *name == SESSION_COOKIE || name.strip_prefix("__Host-") == Some(SESSION_COOKIE)
-        })
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.trim().to_owned())
 }
 
 /// The `Set-Cookie` value for a session token (or, with `None`, its removal).
 pub fn session_cookie_header(token: Option<&str>, max_age_secs: u64, secure: bool) -> String {
-    let (name, secure_attr) = if secure {
-        (format!("__Host-{SESSION_COOKIE}"), "; Secure")
-    } else {
-        (SESSION_COOKIE.to_owned(), "")
-    };
+    let name = session_cookie_name(secure);
+    let secure_attr = if secure { "; Secure" } else { "" };
     match token {
         Some(token) => format!(
             "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure_attr}"
@@ -202,18 +227,123 @@ pub fn session_cookie_header(token: Option<&str>, max_age_secs: u64, secure: boo
     }
 }
 
-/// The client's address, for throttling. Requests served without connection
-/// info (in-process tests) count as one local client.
+/// The client's address, for throttling: the peer's, or, when the peer is
+/// a trusted proxy, the nearest address the proxies name that is not one
+/// of them (`Forwarded: for=`, else `X-Forwarded-For`, read right to left:
+/// the left end is whatever the client claimed). Requests served without
+/// connection info (in-process tests) count as one local client.
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<App> for ClientIp {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let address = parts
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip());
-        Ok(ClientIp(address))
+        Ok(ClientIp(client_address(
+            peer,
+            &parts.headers,
+            &app.config().trusted_proxies,
+        )))
+    }
+}
+
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|net| net.contains(address));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let chain = forwarded_for(headers);
+    chain
+        .iter()
+        .rev()
+        .find(|address| !is_trusted(address))
+        .or(chain.first())
+        .copied()
+        .unwrap_or(peer)
+}
+
+/// The addresses the proxies recorded, client first: from `Forwarded`
+/// (RFC 7239) if present, else `X-Forwarded-For`. Unparsable entries (an
+/// obfuscated `for=_hidden`, `unknown`) are skipped.
+fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
+    let values = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+    };
+    let forwarded = values(header::FORWARDED);
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (key, value) = pair.trim().split_once('=')?;
+                    key.eq_ignore_ascii_case("for").then(|| parse_node(value))?
+                })
+            })
+            .collect();
+    }
+    values(header::HeaderName::from_static("x-forwarded-for"))
+        .iter()
+        .filter_map(|value| parse_node(value))
+        .collect()
+}
+
+/// `192.0.2.1`, `"[2001:db8::1]:4711"`, `192.0.2.1:80`.
+fn parse_node(text: &str) -> Option<IpAddr> {
+    let text = text.trim().trim_matches('"');
+    if let Ok(address) = text.parse() {
+        return Some(address);
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    text.rsplit_once(':')?.0.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, value.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_client_comes_from_trusted_proxies_only() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        let forwarded = headers(&[("x-forwarded-for", "198.51.100.1, 192.0.2.7, 10.0.0.3")]);
+        // From a trusted proxy: the nearest untrusted hop, not the claim.
+        assert_eq!(
+            client_address(proxy, &forwarded, &trusted),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
+        // From anyone else, the header is ignored.
+        assert_eq!(client_address(stranger, &forwarded, &trusted), stranger);
+        assert_eq!(client_address(proxy, &forwarded, &[]), proxy);
+        let rfc = headers(&[(
+            "forwarded",
+            "for=192.0.2.60;proto=http, for=\"[2001:db8::17]:4711\"",
+        )]);
+        assert_eq!(
+            client_address(proxy, &rfc, &trusted),
+            "2001:db8::17".parse::<IpAddr>().unwrap()
+        );
+        // Nothing usable: the proxy itself.
+        let junk = headers(&[("x-forwarded-for", "unknown")]);
+        assert_eq!(client_address(proxy, &junk, &trusted), proxy);
     }
 }

@@ -14,8 +14,9 @@ use std::any::Any;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
 use axum::http::{HeaderValue, Response, StatusCode, header};
-use axum::middleware::map_response;
+use axum::middleware::{Next, from_fn, map_response};
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
@@ -65,12 +66,16 @@ pub fn router(app: App) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/api/v1/openapi.json", get(ops::openapi_json))
         .route("/api/v1/accounts", post(accounts::register))
-        .route("/api/v1/sessions", post(accounts::log_in))
+        .route(
+            "/api/v1/sessions",
+            post(accounts::log_in).delete(accounts::log_out_everywhere),
+        )
         .route(
             "/api/v1/sessions/current",
             axum::routing::delete(accounts::log_out),
         )
         .route("/api/v1/me", get(accounts::me))
+        .route("/api/v1/me/password", put(accounts::change_password))
         .route("/api/v1/admin/takedowns", post(admin::take_down))
         .route("/api/v1/admin/stewards", post(admin::restore_steward))
         .route(
@@ -186,6 +191,7 @@ pub fn router(app: App) -> Router {
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
                 .layer(CompressionLayer::new())
+                .layer(from_fn(edge_headers))
                 .layer(map_response(problem_for_bare_errors))
                 .layer(CatchPanicLayer::custom(panic_problem))
                 .layer(TimeoutLayer::with_status_code(
@@ -195,6 +201,52 @@ pub fn router(app: App) -> Router {
                 .layer(CsrfLayer::new()),
         )
         .with_state(app)
+}
+
+/// The longest request target (path and query) answered; longer ones get
+/// 414. (Past 64 KiB the HTTP library refuses a request before any of this
+/// code sees it, with a bare 414 of its own.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// What every answer carries: no content sniffing, no referrer sent to
+/// other sites, a content security policy under which nothing runs, loads
+/// or frames the answer (JSON, feeds, errors; pages that need more set
+/// their own), and `Cache-Control: private` for answers to requests that
+/// carry credentials, so no shared cache keeps them. Over-long targets are
+/// refused here, as problems like every other error.
+async fn edge_headers(request: Request, next: Next) -> Response<Body> {
+    let credentials = extract::carries_credentials(request.headers());
+    let mut response = if request.uri().to_string().len() > MAX_URI_BYTES {
+        ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target is over {MAX_URI_BYTES} bytes"),
+        )
+        .into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ));
+    let no_store = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store"));
+    if credentials && !no_store {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    }
+    response
 }
 
 async fn unknown_route() -> ApiError {

@@ -16,6 +16,36 @@ fn invalid(message: impl Into<String>) -> InvalidName {
     InvalidName(message.into())
 }
 
+/// Invisible characters that make one name look like another or reorder
+/// what is shown around it: bidirectional controls (U+202A–U+202E,
+/// U+2066–U+2069, the marks U+200E, U+200F, U+061C), zero-width spaces
+/// (U+200B, U+2060, U+180E) and the byte order mark (U+FEFF). The
+/// zero-width joiner and non-joiner stay: some scripts need them.
+fn is_deceptive_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{180E}'
+            | '\u{FEFF}'
+    )
+}
+
+fn refuse_deceptive_invisibles(text: &str, what: &str) -> Result<(), InvalidName> {
+    match text.chars().find(|&c| is_deceptive_invisible(c)) {
+        Some(c) => Err(invalid(format!(
+            "{what} may not contain the invisible character U+{:04X}",
+            u32::from(c)
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A page slug: the title in NFC with runs of whitespace as one `_`,
 /// no leading or trailing `_`, at most 255 bytes, no `/` and no control character.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -34,6 +64,7 @@ impl PageSlug {
                 u32::from(c)
             )));
         }
+        refuse_deceptive_invisibles(&normalized, "a page title")?;
         if normalized.contains('/') {
             return Err(invalid("a page title may not contain '/'"));
         }
@@ -131,8 +162,10 @@ impl fmt::Display for SpaceSlug {
     }
 }
 
-/// A username: 1 to 64 letters, digits, marks, `_`, `-` or `.`, in NFC.
-/// Unique case-insensitively: [`Username::key`] is what uniqueness compares.
+/// A username: 1 to 64 letters, digits, marks, `_`, `-` or `.` (and the
+/// zero-width joiner and non-joiner some scripts need), in NFC. Unique
+/// case-insensitively ([`Username::key`]) and by look
+/// ([`Username::skeleton`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Username(String);
@@ -144,11 +177,14 @@ impl Username {
         if count == 0 || count > 64 {
             return Err(invalid("a username is 1 to 64 characters"));
         }
+        refuse_deceptive_invisibles(&name, "a username")?;
         let allowed = |c: char| {
             c.is_alphanumeric()
                 || c == '_'
                 || c == '-'
                 || c == '.'
+                || c == '\u{200C}'
+                || c == '\u{200D}'
                 || unicode_normalization::char::is_combining_mark(c)
         };
         if !name.chars().all(allowed) {
@@ -167,6 +203,13 @@ impl Username {
     /// (lower-casing can produce decomposed sequences).
     pub fn key(&self) -> String {
         self.0.to_lowercase().nfc().collect()
+    }
+
+    /// What the name looks like: the Unicode confusable skeleton (UTS #39)
+    /// of its key, so `pаul` (with a Cyrillic а), `paul` and `PAUL` share
+    /// one, as do `rn` and `m`. Two accounts may not share a skeleton.
+    pub fn skeleton(&self) -> String {
+        unicode_security::skeleton(&self.key()).collect()
     }
 }
 
@@ -246,6 +289,37 @@ mod tests {
         for bad in ["", "a b", "x/y", "<script>", &"a".repeat(65)] {
             assert!(Username::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn names_refuse_deceptive_invisibles_but_keep_joiners() {
+        for bad in [
+            "ana\u{202E}nimda",
+            "a\u{200B}b",
+            "\u{FEFF}ana",
+            "x\u{2066}y",
+        ] {
+            assert!(Username::parse(bad).is_err(), "{bad:?}");
+            assert!(PageSlug::parse(bad).is_err(), "{bad:?}");
+        }
+        // Persian needs the zero-width non-joiner.
+        assert!(Username::parse("می\u{200C}خواهم").is_ok());
+        assert!(PageSlug::parse("می\u{200C}خواهم").is_ok());
+    }
+
+    #[test]
+    fn lookalike_usernames_share_a_skeleton() {
+        let skeleton = |name: &str| Username::parse(name).unwrap().skeleton();
+        assert_eq!(skeleton("paul"), skeleton("p\u{0430}ul"), "Cyrillic а");
+        assert_eq!(skeleton("paul"), skeleton("PAUL"));
+        assert_eq!(skeleton("marie"), skeleton("rnarie"));
+        assert_eq!(skeleton("ab"), skeleton("a\u{200D}b"));
+        assert_ne!(skeleton("paul"), skeleton("paula"));
+        assert_ne!(
+            skeleton("élise"),
+            skeleton("elise"),
+            "accents are not look-alikes"
+        );
     }
 
     #[test]

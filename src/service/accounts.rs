@@ -1,21 +1,81 @@
-//! Accounts and sessions: register, log in and out, authenticate a token,
-//! personal API tokens, and "who am I".
+//! Accounts and sessions: register (throttled per client; the instance's
+//! first administrator), log in and out (one session or all), change a
+//! password, authenticate a token, personal API tokens, and "who am I".
 
 use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
 use std::time::Duration;
 
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
 use super::{
-    AccountView, Actor, App, MeView, MembershipView, ServiceError, ServiceResult, SessionView,
-    TokenView,
+    AccountView, Actor, ApiTokenView, App, MeView, MembershipView, ServiceError, ServiceResult,
+    SessionView, TokenView,
 };
-use crate::auth::{Password, token};
+use crate::auth::{Password, Throttle, client_key, token};
+use crate::config::Config;
 use crate::model::{Timestamp, Username, validate_password};
-use crate::store::{Credential, CredentialKind, NewUser, StoreError, User};
+use crate::store::{Administrator, Credential, CredentialKind, NewUser, Store, StoreError, User};
 
 pub struct Registration {
     pub username: String,
     pub password: Password,
     pub email: Option<String>,
+    /// The one-time code the server printed at start, to become the
+    /// administrator of an instance that has none and listens beyond
+    /// loopback.
+    pub setup_code: Option<String>,
+}
+
+/// Who asks for an account.
+#[derive(Debug, Clone, Copy)]
+pub enum Registrant {
+    /// Someone over HTTP, from this address: throttled per client. They
+    /// found the instance (its administrator, steward of `main`) if it has
+    /// no administrator yet and either serves loopback only or they present
+    /// the setup code.
+    Client(IpAddr),
+    /// The operator at the console (`ostrom admin create-user`): founds
+    /// an instance without administrator, or makes one at will.
+    Operator { administrator: bool },
+}
+
+/// What guards accounts: failed logins per (name, client) and per client,
+/// accounts made per client, and the setup code of an instance with no
+/// administrator yet.
+pub(super) struct AccountGuards {
+    failures_by_name_and_client: Throttle,
+    failures_by_client: Throttle,
+    registrations: DefaultKeyedRateLimiter<String>,
+    setup_code: Mutex<Option<String>>,
+}
+
+impl AccountGuards {
+    pub(super) fn new(config: &Config, store: &Store) -> Self {
+        let throttle = &config.login_throttle;
+        let per_hour = NonZeroU32::new(throttle.accounts_per_hour).unwrap_or(NonZeroU32::MIN);
+        // Beyond loopback, becoming the first administrator takes the code
+        // the server prints: whoever reaches it first is not enough.
+        let needs_code =
+            !config.listen.ip().is_loopback() && !store.has_administrator().unwrap_or(true);
+        let setup_code = needs_code.then(|| token::random_hex().ok()).flatten();
+        Self {
+            failures_by_name_and_client: Throttle::new(
+                throttle.failures_per_name_and_client,
+                throttle.window,
+            ),
+            failures_by_client: Throttle::new(throttle.failures_per_client, throttle.window),
+            registrations: RateLimiter::keyed(Quota::per_hour(per_hour)),
+            setup_code: Mutex::new(setup_code),
+        }
+    }
+
+    /// Forgets rate-limit state of idle clients.
+    pub(super) fn shrink(&self) {
+        self.registrations.retain_recent();
+    }
 }
 
 /// The outcome of checking a presented token.
@@ -63,52 +123,118 @@ fn validate_email(email: Option<String>) -> ServiceResult<Option<String>> {
 }
 
 impl App {
-    /// Creates an account. The first account of an instance is its
-    /// administrator and the steward of `main`; `admin` makes others admins
-    /// too (only the operator's CLI passes it).
+    fn guards(&self) -> &AccountGuards {
+        &self.inner.accounts
+    }
+
+    /// The one-time code that makes an account the first administrator of
+    /// an instance listening beyond loopback, while it has none (the
+    /// server prints it at start).
+    pub fn setup_code(&self) -> Option<String> {
+        self.guards()
+            .setup_code
+            .lock()
+            .ok()
+            .and_then(|code| code.clone())
+    }
+
+    /// Whether a client registering now may found the instance.
+    fn may_found(&self, presented: Option<&str>) -> bool {
+        if self.config().listen.ip().is_loopback() {
+            return true;
+        }
+        let Ok(code) = self.guards().setup_code.lock() else {
+            return false;
+        };
+        matches!((code.as_deref(), presented), (Some(code), Some(presented))
+            if token::hash(code) == token::hash(presented.trim()))
+    }
+
+    /// Creates an account. Over HTTP it is throttled per client, and
+    /// founds an instance without administrator (administrator and steward
+    /// of `main`) as `Registrant::Client` says; the operator makes
+    /// administrators at will.
     pub async fn register(
         &self,
         registration: Registration,
-        admin: bool,
+        registrant: Registrant,
     ) -> ServiceResult<AccountView> {
         let username = Username::parse(&registration.username)?;
         validate_password(registration.password.expose())?;
         let email = validate_email(registration.email)?;
+        let administrator = match registrant {
+            Registrant::Operator {
+                administrator: true,
+            } => Administrator::Yes,
+            // The operator at the console needs no code to found.
+            Registrant::Operator {
+                administrator: false,
+            } => Administrator::IfNone,
+            Registrant::Client(address) => {
+                // Before the (deliberately slow) hash: a refusal is cheap.
+                if let Err(not_until) = self.guards().registrations.check_key(&client_key(address))
+                {
+                    let retry_after = not_until.wait_time_from(DefaultClock::default().now());
+                    return Err(ServiceError::RateLimited { retry_after });
+                }
+                if self.may_found(registration.setup_code.as_deref()) {
+                    Administrator::IfNone
+                } else {
+                    Administrator::No
+                }
+            }
+        };
         let password_hash = self.inner.hasher.hash(&registration.password).await?;
         let new = NewUser {
             username,
             password_hash,
             email,
-            admin,
+            administrator,
         };
         match self.store().create_user(new).await {
             Ok(user) => {
+                if user.is_admin
+                    && let Ok(mut code) = self.guards().setup_code.lock()
+                {
+                    // Used: an administrator exists now.
+                    *code = None;
+                }
                 tracing::info!(user = %user.username, admin = user.is_admin, "account created");
                 Ok(account_view(&user))
             }
-            Err(StoreError::UsernameTaken) => Err(ServiceError::UsernameTaken),
+            Err(StoreError::UsernameTaken) => Err(ServiceError::UsernameTaken(None)),
+            Err(StoreError::UsernameLookalike(owner)) => {
+                Err(ServiceError::UsernameTaken(Some(owner)))
+            }
             Err(error) => Err(error.into()),
         }
     }
 
-    /// Checks a username and password and opens a session. Failures are
-    /// throttled per username and per client address; an unknown username
-    /// costs the same time as a wrong password.
-    pub async fn log_in(
+    /// The throttle keys of an attempt on `username` from `client`.
+    fn throttle_keys(&self, username: &str, client: IpAddr) -> [(&Throttle, String); 2] {
+        let name = Username::parse(username)
+            .map(|name| name.key())
+            .unwrap_or_else(|_| username.to_owned());
+        let client = client_key(client);
+        [
+            (
+                &self.guards().failures_by_name_and_client,
+                format!("{name}\u{0}{client}"),
+            ),
+            (&self.guards().failures_by_client, client),
+        ]
+    }
+
+    /// Checks `password` for `username` (throttled, timing-safe): the user,
+    /// or 401 (429 after too many failures).
+    async fn verify_password(
         &self,
         username: &str,
         password: &Password,
         client: IpAddr,
-    ) -> ServiceResult<SessionView> {
-        let name_key = Username::parse(username)
-            .map(|name| name.key())
-            .unwrap_or_else(|_| username.to_owned());
-        let address_key = client.to_string();
-        let throttles = [
-            (&self.inner.failures_by_username, name_key.as_str()),
-            (&self.inner.failures_by_address, address_key.as_str()),
-        ];
-        for (throttle, key) in throttles {
+    ) -> ServiceResult<User> {
+        let keys = self.throttle_keys(username, client);
+        for (throttle, key) in &keys {
             throttle
                 .check(key)
                 .map_err(|retry_after| ServiceError::RateLimited { retry_after })?;
@@ -120,16 +246,64 @@ impl App {
         let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
         let verified = self.inner.hasher.verify(password, stored_hash).await?;
         let Some(user) = user.filter(|_| verified) else {
-            for (throttle, key) in throttles {
+            for (throttle, key) in &keys {
                 throttle.record_failure(key);
             }
             return Err(ServiceError::Unauthenticated);
         };
-        self.inner.failures_by_username.clear(&name_key);
+        let [(pair, pair_key), _] = &keys;
+        pair.clear(pair_key);
+        Ok(user)
+    }
+
+    /// Checks a username and password and opens a session. Failures are
+    /// throttled per (username, client) and per client, so nobody can lock
+    /// an owner out from elsewhere; an unknown username costs the same time
+    /// as a wrong password.
+    pub async fn log_in(
+        &self,
+        username: &str,
+        password: &Password,
+        client: IpAddr,
+    ) -> ServiceResult<SessionView> {
+        let user = self.verify_password(username, password, client).await?;
         self.open_session(&user).await
     }
 
-    async fn open_session(&self, user: &User) -> ServiceResult<SessionView> {
+    /// Changes the caller's password (they give the current one) and ends
+    /// every session they had: the answer is a new session in place of
+    /// the one used.
+    pub async fn change_password(
+        &self,
+        auth: &Authenticated,
+        current: &Password,
+        new: &Password,
+        client: IpAddr,
+    ) -> ServiceResult<SessionView> {
+        let user = self
+            .verify_password(&auth.actor.username, current, client)
+            .await?;
+        validate_password(new.expose())?;
+        let password_hash = self.inner.hasher.hash(new).await?;
+        let (view, session) = self.new_session(&user)?;
+        self.store()
+            .renew_sessions(user.id, Some(password_hash), Some(session))
+            .await?;
+        Ok(view)
+    }
+
+    /// Ends every session of the caller, everywhere ("log out everywhere").
+    /// API tokens stay (revoke them one by one).
+    pub async fn log_out_everywhere(&self, auth: &Authenticated) -> ServiceResult<()> {
+        self.store()
+            .renew_sessions(auth.actor.id, None, None)
+            .await?;
+        Ok(())
+    }
+
+    /// A new session for `user`: its view (with the token) and what the
+    /// store keeps of it (the token's hash and the credential).
+    fn new_session(&self, user: &User) -> ServiceResult<(SessionView, ([u8; 32], Credential))> {
         let new_token = token::generate("ost_s_")?;
         let csrf_token = token::random_hex()?;
         let now = Timestamp::now();
@@ -142,15 +316,19 @@ impl App {
             expires_at: Some(expires_at),
             csrf_token: Some(csrf_token.clone()),
         };
-        self.store()
-            .insert_credential(new_token.hash, credential)
-            .await?;
-        Ok(SessionView {
+        let view = SessionView {
             token: new_token.token,
             expires_at,
             user: account_view(user),
             csrf_token,
-        })
+        };
+        Ok((view, (new_token.hash, credential)))
+    }
+
+    async fn open_session(&self, user: &User) -> ServiceResult<SessionView> {
+        let (view, (hash, credential)) = self.new_session(user)?;
+        self.store().insert_credential(hash, credential).await?;
+        Ok(view)
     }
 
     /// Who presents `token`, if anyone: the session or API token must exist
@@ -169,6 +347,14 @@ impl App {
         let Some(user) = self.store().user(credential.user)? else {
             return Ok(None);
         };
+        // Sessions its user ended since (a password change, "everywhere").
+        if credential.kind == CredentialKind::Session
+            && user
+                .sessions_since
+                .is_some_and(|since| credential.created_at < since)
+        {
+            return Ok(None);
+        }
         Ok(Some(Authenticated {
             actor: actor_of(&user),
             kind: credential.kind,
@@ -202,21 +388,39 @@ impl App {
         })
     }
 
-    /// Makes a personal API token named `name` (unique per user).
-    pub async fn create_api_token(&self, actor: &Actor, name: &str) -> ServiceResult<TokenView> {
+    /// Makes a personal API token named `name` (unique per user), valid
+    /// until `expires_at` (an RFC 3339 time to come) or until revoked.
+    pub async fn create_api_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+        expires_at: Option<&str>,
+    ) -> ServiceResult<TokenView> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
             return Err(ServiceError::InvalidInput(
                 "a token name is 1 to 64 characters, without control characters".to_owned(),
             ));
         }
+        let now = Timestamp::now();
+        let expires_at = expires_at
+            .map(|text| {
+                Timestamp::parse_rfc3339(text)
+                    .filter(|at| *at > now)
+                    .ok_or_else(|| {
+                        ServiceError::InvalidInput(
+                            "expires_at is an RFC 3339 time to come".to_owned(),
+                        )
+                    })
+            })
+            .transpose()?;
         let new_token = token::generate("ost_t_")?;
         let credential = Credential {
             user: actor.id,
             kind: CredentialKind::ApiToken,
             name: Some(name.to_owned()),
-            created_at: Timestamp::now(),
-            expires_at: None,
+            created_at: now,
+            expires_at,
             csrf_token: None,
         };
         match self
@@ -227,6 +431,7 @@ impl App {
             Ok(()) => Ok(TokenView {
                 token: new_token.token,
                 name: name.to_owned(),
+                expires_at,
             }),
             Err(StoreError::TokenNameTaken) => Err(ServiceError::TokenNameTaken(name.to_owned())),
             Err(error) => Err(error.into()),
@@ -247,8 +452,18 @@ impl App {
         }
     }
 
-    pub fn api_token_names(&self, actor: &Actor) -> ServiceResult<Vec<String>> {
-        Ok(self.store().api_token_names(actor.id)?)
+    /// The caller's API tokens: names and dates, never the tokens.
+    pub fn api_tokens(&self, actor: &Actor) -> ServiceResult<Vec<ApiTokenView>> {
+        Ok(self
+            .store()
+            .api_tokens(actor.id)?
+            .into_iter()
+            .map(|token| ApiTokenView {
+                name: token.name,
+                created_at: token.created_at,
+                expires_at: token.expires_at,
+            })
+            .collect())
     }
 
     /// Deletes expired sessions; run periodically by the server.

@@ -28,7 +28,7 @@ mod views;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use accounts::{Authenticated, Registration};
+pub use accounts::{Authenticated, Registrant, Registration};
 pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use ops::Metrics;
@@ -38,7 +38,7 @@ pub use rollbacks::RollbackRequest;
 pub use search::{SearchQuery, StoreFeed};
 pub use views::*;
 
-use crate::auth::{AuthError, PasswordHasher, Throttle};
+use crate::auth::{AuthError, PasswordHasher};
 use crate::config::Config;
 use crate::governance::{CharterError, Denial};
 use crate::model::{InvalidName, RevisionId, UserId};
@@ -75,8 +75,12 @@ pub enum ServiceError {
         head_revision: RevisionId,
         merged: Option<String>,
     },
-    #[error("that username is taken")]
-    UsernameTaken,
+    /// Taken, or (`Some(owner)`) too much like `owner`'s name.
+    #[error("{}", match .0 {
+        None => "that username is taken".to_owned(),
+        Some(owner) => format!("that username looks too much like {owner:?}, which is taken"),
+    })]
+    UsernameTaken(Option<String>),
     #[error("you already have a token named {0:?}")]
     TokenNameTaken(String),
     #[error("a page named {0:?} already exists")]
@@ -145,8 +149,7 @@ struct Inner {
     store: Store,
     config: Config,
     hasher: PasswordHasher,
-    failures_by_username: Throttle,
-    failures_by_address: Throttle,
+    accounts: accounts::AccountGuards,
     renders: rendering::RenderCache,
     cpu: pool::CpuPool,
     /// Whether a pending revision conflicts with a published line.
@@ -157,15 +160,11 @@ struct Inner {
 
 impl App {
     pub fn new(store: Store, config: Config) -> Self {
-        let throttle = &config.login_throttle;
-        let failures_by_username = Throttle::new(throttle.failures_per_username, throttle.window);
-        let failures_by_address = Throttle::new(throttle.failures_per_address, throttle.window);
         Self {
             inner: Arc::new(Inner {
+                accounts: accounts::AccountGuards::new(&config, &store),
                 store,
                 hasher: PasswordHasher::default(),
-                failures_by_username,
-                failures_by_address,
                 renders: rendering::RenderCache::new(config.limits.previews_per_minute),
                 cpu: pool::CpuPool::for_this_machine(),
                 conflicts: quick_cache::sync::Cache::new(16_384),

@@ -35,6 +35,7 @@ impl App {
     /// Periodic housekeeping: expired sessions, idle rate-limit state.
     pub async fn maintain(&self) -> ServiceResult<usize> {
         self.inner.renders.shrink();
+        self.inner.accounts.shrink();
         self.purge_expired_sessions().await
     }
 }

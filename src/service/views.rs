@@ -57,6 +57,16 @@ pub struct TokenView {
     /// The API token. Shown once; the server keeps only its hash.
     pub token: String,
     pub name: String,
+    /// When it stops working (`null`: when revoked).
+    pub expires_at: Option<Timestamp>,
+}
+
+/// One of the caller's API tokens, as listed (never the token itself).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTokenView {
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,17 +5,39 @@ use super::tx::{self, Abort, TreeId, Tx, joined_key, user_key};
 use super::{Store, StoreError};
 use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
 
-/// An account about to be created. The first account of an instance becomes
-/// its administrator and the steward of `main` whatever `admin` says.
+/// The `meta` key present once the instance has an administrator.
+pub(super) const HAS_ADMINISTRATOR: &[u8] = b"has_administrator";
+
+/// An account about to be created.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub username: Username,
     pub password_hash: String,
     pub email: Option<String>,
-    pub admin: bool,
+    pub administrator: Administrator,
+}
+
+/// Whether a new account administers the instance. The instance's first
+/// administrator is also the steward of `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Administrator {
+    No,
+    Yes,
+    /// If the instance has no administrator yet (its founder).
+    IfNone,
+}
+
+/// A personal API token as its owner sees it listed.
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
 }
 
 impl Store {
+    /// Creates an account, unless its name is taken, case aside, or looks
+    /// like a name taken (the same confusable skeleton).
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
         let now = Timestamp::now();
         self.write(0, move |tx| {
@@ -26,23 +48,44 @@ impl Store {
             {
                 return Err(StoreError::UsernameTaken.into());
             }
+            let skeleton = new.username.skeleton();
+            if let Some(owner) = tx.get_raw(TreeId::UsernameSkeletons, skeleton.as_bytes())? {
+                let owner: Option<User> = tx.get(TreeId::Users, &owner)?;
+                let name = owner.map(|u| u.username).unwrap_or_default();
+                return Err(StoreError::UsernameLookalike(name).into());
+            }
+            let has_administrator = tx.get_raw(TreeId::Meta, HAS_ADMINISTRATOR)?.is_some();
+            let is_admin = match new.administrator {
+                Administrator::No => false,
+                Administrator::Yes => true,
+                Administrator::IfNone => !has_administrator,
+            };
+            let founder = is_admin && !has_administrator;
             let id = tx.next_id("user")?;
-            let first_account = id == 1;
             let user = User {
                 id,
                 username: new.username.to_string(),
                 password_hash: new.password_hash.clone(),
                 email: new.email.clone(),
-                is_admin: new.admin || first_account,
+                is_admin,
                 created_at: now,
+                sessions_since: None,
             };
             tx.put(TreeId::Users, &user_key(id), &user)?;
             tx.put_raw(TreeId::Usernames, name_key.as_bytes(), &user_key(id))?;
-            if first_account {
+            tx.put_raw(
+                TreeId::UsernameSkeletons,
+                skeleton.as_bytes(),
+                &user_key(id),
+            )?;
+            if is_admin {
+                tx.put_raw(TreeId::Meta, HAS_ADMINISTRATOR, &[1])?;
+            }
+            if founder {
                 let main = SpaceSlug::main();
                 super::spaces::put_member(tx, main.as_str(), id, Standing::Steward, now)?;
                 let target = format!("user:{}", user.username);
-                let reason = "the first account of an instance is its steward";
+                let reason = "the first administrator of an instance is its steward";
                 tx.append_event(super::spaces::entry(
                     main.as_str(),
                     EventKind::StandingChange,
@@ -67,6 +110,46 @@ impl Store {
                 subject: None,
             })?;
             Ok(user)
+        })
+        .await
+    }
+
+    /// Whether the instance has an administrator.
+    pub fn has_administrator(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .trees()
+            .tree(TreeId::Meta)
+            .contains_key(HAS_ADMINISTRATOR)?)
+    }
+
+    /// Ends every session of `user` opened before now, and opens
+    /// `session` (when given) in their place, in one transaction: with a
+    /// new `password_hash` (a password change), or without ("log out
+    /// everywhere").
+    pub async fn renew_sessions(
+        &self,
+        user: UserId,
+        password_hash: Option<String>,
+        session: Option<([u8; 32], Credential)>,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::now();
+        self.write(0, move |tx| {
+            let Some(mut record) = tx.get::<User>(TreeId::Users, &user_key(user))? else {
+                return Err(StoreError::NotFound.into());
+            };
+            if let Some(hash) = &password_hash {
+                record.password_hash = hash.clone();
+            }
+            record.sessions_since = Some(now);
+            tx.put(TreeId::Users, &user_key(user), &record)?;
+            if let Some((token_hash, credential)) = &session {
+                let credential = Credential {
+                    created_at: now,
+                    ..credential.clone()
+                };
+                tx.put(TreeId::Credentials, token_hash, &credential)?;
+            }
+            Ok(())
         })
         .await
     }
@@ -131,26 +214,38 @@ impl Store {
         .await
     }
 
-    /// The names of `user`'s API tokens, in name order.
-    pub fn api_token_names(&self, user: UserId) -> Result<Vec<String>, StoreError> {
+    /// `user`'s API tokens, in name order.
+    pub fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
         let prefix = user_key(user);
-        self.trees()
-            .tree(TreeId::UserTokens)
-            .scan_prefix(prefix)
-            .map(|item| {
-                let (key, _) = item?;
-                Ok(String::from_utf8_lossy(&key[prefix.len()..]).into_owned())
-            })
-            .collect()
+        let mut tokens = Vec::new();
+        for item in self.trees().tree(TreeId::UserTokens).scan_prefix(prefix) {
+            let (key, hash) = item?;
+            let name = String::from_utf8_lossy(&key[prefix.len()..]).into_owned();
+            if let Some(credential) = self.get::<Credential>(TreeId::Credentials, &hash)? {
+                tokens.push(ApiToken {
+                    name,
+                    created_at: credential.created_at,
+                    expires_at: credential.expires_at,
+                });
+            }
+        }
+        Ok(tokens)
     }
 
-    /// Deletes every credential that expired before `now`; returns how many.
+    /// Deletes every credential that expired before `now`, and every
+    /// session its user ended (a password change, "log out everywhere");
+    /// returns how many.
     pub async fn purge_expired_credentials(&self, now: Timestamp) -> Result<usize, StoreError> {
         let mut expired = Vec::new();
         for item in self.trees().tree(TreeId::Credentials).iter() {
             let (key, value) = item?;
             let credential: Credential = tx::decode(TreeId::Credentials, &value)?;
-            if credential.expires_at.is_some_and(|at| at <= now)
+            let ended = credential.kind == CredentialKind::Session
+                && self
+                    .user(credential.user)?
+                    .and_then(|user| user.sessions_since)
+                    .is_some_and(|since| credential.created_at < since);
+            if (ended || credential.expires_at.is_some_and(|at| at <= now))
                 && let Ok(hash) = <[u8; 32]>::try_from(key.as_ref())
             {
                 expired.push(hash);
@@ -161,7 +256,7 @@ impl Store {
             self.write(0, move |tx| {
                 expired
                     .iter()
-                    .try_for_each(|hash| tx.remove(TreeId::Credentials, hash))
+                    .try_for_each(|hash| remove_credential(tx, hash))
             })
             .await?;
         }

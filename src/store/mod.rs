@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use accounts::NewUser;
+pub use accounts::{Administrator, ApiToken, NewUser};
 pub use admin::Takedown;
 pub use disputes::NewDispute;
 pub use links::is_live;
@@ -44,7 +44,7 @@ use tx::{TreeId, Tx};
 use writer::Writer;
 
 /// The on-disk format this build reads and writes. Bump it with a migration.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const FORMAT_KEY: &[u8] = b"format_version";
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +66,8 @@ pub enum StoreError {
     // Outcomes of conditional writes, checked inside the transaction.
     #[error("that username is taken")]
     UsernameTaken,
+    #[error("that username looks like {0}'s")]
+    UsernameLookalike(String),
     #[error("a token of that name exists")]
     TokenNameTaken,
     #[error("the page changed since it was read")]
@@ -260,6 +262,7 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
         Some(found) if found.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
         Some(found) if found.as_ref() == 1u32.to_be_bytes() => upgrade(trees, 1),
         Some(found) if found.as_ref() == 2u32.to_be_bytes() => upgrade(trees, 2),
+        Some(found) if found.as_ref() == 3u32.to_be_bytes() => upgrade(trees, 3),
         Some(found) => Err(StoreError::UnknownFormat {
             path: dir.to_owned(),
             found: match <[u8; 4]>::try_from(found.as_ref()) {
@@ -287,6 +290,10 @@ fn upgrade(trees: &Trees, from: u32) -> Result<(), StoreError> {
     if from < 3 {
         index_revisions(trees)?;
         set_version(trees, 3)?;
+    }
+    if from < 4 {
+        index_accounts(trees)?;
+        set_version(trees, 4)?;
     }
     Ok(())
 }
@@ -328,6 +335,29 @@ fn index_revisions(trees: &Trees) -> Result<(), StoreError> {
         }
     }
     refs.write(trees)
+}
+
+/// Version 4 indexes usernames by look (their confusable skeleton; of two
+/// look-alikes already there, the older keeps the entry) and notes whether
+/// the instance has an administrator.
+fn index_accounts(trees: &Trees) -> Result<(), StoreError> {
+    let skeletons = trees.tree(TreeId::UsernameSkeletons);
+    for item in trees.tree(TreeId::Users).iter() {
+        let (key, value) = item?;
+        let user: User = tx::decode(TreeId::Users, &value)?;
+        if let Ok(name) = crate::model::Username::parse(&user.username) {
+            let skeleton = name.skeleton();
+            if !skeletons.contains_key(skeleton.as_bytes())? {
+                skeletons.insert(skeleton.as_bytes(), key.as_ref())?;
+            }
+        }
+        if user.is_admin {
+            trees
+                .tree(TreeId::Meta)
+                .insert(accounts::HAS_ADMINISTRATOR, &[1])?;
+        }
+    }
+    Ok(())
 }
 
 /// A fresh store: the format version and the `main` space, in one transaction.
@@ -474,6 +504,48 @@ mod tests {
             let hash = hex::decode(PreparedText::new(text).hash_hex()).unwrap();
             let refs = store.trees().tree(TreeId::TextRefs).get(hash).unwrap();
             assert_eq!(refs.as_deref(), Some(&1u64.to_be_bytes()[..]), "{text}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_version_3_store_gets_its_account_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for (name, administrator) in [("paul", Administrator::Yes), ("anne", Administrator::No)]
+            {
+                let new = NewUser {
+                    username: crate::model::Username::parse(name).unwrap(),
+                    password_hash: String::new(),
+                    email: None,
+                    administrator,
+                };
+                store.create_user(new).await.unwrap();
+            }
+            // What version 3 had: neither index.
+            let trees = store.trees();
+            trees.tree(TreeId::UsernameSkeletons).clear().unwrap();
+            trees
+                .tree(TreeId::Meta)
+                .remove(accounts::HAS_ADMINISTRATOR)
+                .unwrap();
+            trees
+                .tree(TreeId::Meta)
+                .insert(FORMAT_KEY, &3u32.to_be_bytes())
+                .unwrap();
+            store.shutdown().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.has_administrator().unwrap());
+        let lookalike = NewUser {
+            username: crate::model::Username::parse("p\u{0430}ul").unwrap(),
+            password_hash: String::new(),
+            email: None,
+            administrator: Administrator::IfNone,
+        };
+        match store.create_user(lookalike).await {
+            Err(StoreError::UsernameLookalike(owner)) => assert_eq!(owner, "paul"),
+            other => panic!("expected a look-alike refusal, got {other:?}"),
         }
     }
 }

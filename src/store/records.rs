@@ -20,6 +20,10 @@ pub struct User {
     pub email: Option<String>,
     pub is_admin: bool,
     pub created_at: Timestamp,
+    /// Sessions opened before this are no longer valid (a password change,
+    /// "log out everywhere").
+    #[serde(default)]
+    pub sessions_since: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,8 @@ pub(crate) enum TreeId {
     Users,
     /// username key (NFC, lower case) → user id.
     Usernames,
+    /// confusable skeleton of a username key → user id: look-alikes.
+    UsernameSkeletons,
     /// SHA-256 of a token → Credential.
     Credentials,
     /// user id ++ token name → SHA-256 of the token.
@@ -96,10 +98,11 @@ pub(crate) enum TreeId {
 }
 
 impl TreeId {
-    pub(crate) const ALL: [TreeId; 36] = [
+    pub(crate) const ALL: [TreeId; 37] = [
         TreeId::Meta,
         TreeId::Users,
         TreeId::Usernames,
+        TreeId::UsernameSkeletons,
         TreeId::Credentials,
         TreeId::UserTokens,
         TreeId::Spaces,
@@ -140,6 +143,7 @@ impl TreeId {
             TreeId::Meta => "meta",
             TreeId::Users => "users",
             TreeId::Usernames => "usernames",
+            TreeId::UsernameSkeletons => "username_skeletons",
             TreeId::Credentials => "credentials",
             TreeId::UserTokens => "user_tokens",
             TreeId::Spaces => "spaces",

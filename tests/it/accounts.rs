@@ -42,32 +42,40 @@ async fn usernames_log_in_case_insensitively() {
     assert_eq!(session["user"]["username"], "Éloïse");
 }
 
+/// A login attempt as if from `client`, through a trusted proxy.
+async fn log_in_from(
+    app: &TestApp,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.request(Method::POST, "/api/v1/sessions")
+        .header("x-forwarded-for", client)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn behind_a_proxy(config: &mut ostrom::config::Config) {
+    config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failed_logins_are_throttled_per_username() {
+async fn failed_logins_are_throttled_per_name_and_client() {
     let app = TestApp::spawn_with(|config| {
-        config.login_throttle.failures_per_username = 3;
-        config.login_throttle.failures_per_address = 1000;
+        behind_a_proxy(config);
+        config.login_throttle.failures_per_name_and_client = 3;
+        config.login_throttle.failures_per_client = 1000;
     })
     .await;
     app.user("alice").await;
     for _ in 0..3 {
-        let response = app
-            .send(
-                Method::POST,
-                "/api/v1/sessions",
-                json!({"username": "alice", "password": "not the password"}),
-            )
-            .await;
+        let response = log_in_from(&app, "198.51.100.1", "alice", "not the password").await;
         expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
-    // Even the right password waits now.
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/sessions",
-            json!({"username": "ALICE", "password": PASSWORD}),
-        )
-        .await;
+    // From there, even the right password waits now...
+    let response = log_in_from(&app, "198.51.100.1", "ALICE", PASSWORD).await;
     let retry_after: u64 = response.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -75,34 +83,76 @@ async fn failed_logins_are_throttled_per_username() {
         .unwrap();
     assert!(retry_after > 0 && retry_after <= 15 * 60);
     expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // ...but the owner, elsewhere, is not locked out.
+    let response = log_in_from(&app, "203.0.113.5", "alice", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failed_logins_are_throttled_per_address() {
+async fn failed_logins_are_throttled_per_client() {
     let app = TestApp::spawn_with(|config| {
-        config.login_throttle.failures_per_username = 1000;
-        config.login_throttle.failures_per_address = 4;
+        behind_a_proxy(config);
+        config.login_throttle.failures_per_name_and_client = 1000;
+        config.login_throttle.failures_per_client = 4;
     })
     .await;
+    // Two addresses of one IPv6 /64 are one client.
     for attempt in 0..4 {
-        let response = app
-            .send(
-                Method::POST,
-                "/api/v1/sessions",
-                json!({"username": format!("nobody{attempt}"), "password": "whatever you like"}),
-            )
-            .await;
+        let client = format!("2001:db8:1:2::{}", attempt + 1);
+        let name = format!("nobody{attempt}");
+        let response = log_in_from(&app, &client, &name, "whatever you like").await;
         expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
-    let response = app
-        .send(
-            Method::POST,
-            "/api/v1/sessions",
-            json!({"username": "someone-else", "password": "whatever you like"}),
-        )
-        .await;
+    let response = log_in_from(
+        &app,
+        "2001:db8:1:2::ff",
+        "someone-else",
+        "whatever you like",
+    )
+    .await;
     assert!(response.headers().contains_key("retry-after"));
     expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let elsewhere = log_in_from(&app, "2001:db8:1:3::1", "someone-else", "whatever you like").await;
+    expect_problem(elsewhere, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_headers_count_only_from_trusted_proxies() {
+    let app = TestApp::spawn_with(|config| {
+        config.login_throttle.failures_per_client = 2;
+    })
+    .await;
+    // Not behind a trusted proxy: claiming another address changes nothing.
+    for client in ["198.51.100.1", "198.51.100.2"] {
+        let response = log_in_from(&app, client, "nobody", "whatever you like").await;
+        expect_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+    let response = log_in_from(&app, "198.51.100.3", "nobody", "whatever you like").await;
+    expect_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_creation_is_throttled_per_client() {
+    let app = TestApp::spawn_with(|config| {
+        behind_a_proxy(config);
+        config.login_throttle.accounts_per_hour = 3;
+    })
+    .await;
+    let register = |client: &'static str, name: String| {
+        app.request(Method::POST, "/api/v1/accounts")
+            .header("x-forwarded-for", client)
+            .json(&json!({"username": name, "password": PASSWORD}))
+            .send()
+    };
+    for n in 0..3 {
+        let response = register("198.51.100.1", format!("user{n}")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let refused = register("198.51.100.1", "user3".to_owned()).await.unwrap();
+    assert!(refused.headers().contains_key("retry-after"));
+    expect_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let elsewhere = register("203.0.113.5", "user3".to_owned()).await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::CREATED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,8 +285,10 @@ async fn personal_api_tokens() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 
-    let names: Value = alice.get("/api/v1/tokens").await.json().await.unwrap();
-    assert_eq!(names, json!(["mon robot"]));
+    let tokens: Value = alice.get("/api/v1/tokens").await.json().await.unwrap();
+    assert_eq!(tokens[0]["name"], "mon robot");
+    assert_eq!(tokens[0]["expires_at"], Value::Null);
+    assert!(tokens[0]["created_at"].is_string() && tokens[0].get("token").is_none());
     let response = alice
         .request(Method::DELETE, "/api/v1/tokens/mon%20robot")
         .send()

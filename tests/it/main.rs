@@ -8,6 +8,7 @@ mod concurrency;
 mod crash;
 mod crash_votes;
 mod disputes;
+mod edge;
 mod errors;
 mod governance_races;
 mod governance_story;

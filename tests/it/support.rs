@@ -37,6 +37,8 @@ impl DataDir {
 pub fn test_config(data: &Path) -> Config {
     let mut config = Config::new(data);
     config.listen = "127.0.0.1:0".parse().unwrap();
+    // Every test's users register from this one address.
+    config.login_throttle.accounts_per_hour = 100_000;
     config
 }
 

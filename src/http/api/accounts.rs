@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 use crate::auth::Password;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, Auth, ClientIp, session_cookie_header};
-use crate::service::{AccountView, App, MeView, Registration, SessionView, TokenView};
+use crate::service::{
+    AccountView, ApiTokenView, App, MeView, Registrant, Registration, SessionView, TokenView,
+};
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterBody {
@@ -19,6 +21,10 @@ pub struct RegisterBody {
     /// 8 to 1024 characters.
     pub password: String,
     pub email: Option<String>,
+    /// The one-time code the server prints at start while an instance
+    /// listening beyond loopback has no administrator: with it, this
+    /// account becomes the administrator (and steward of `main`).
+    pub setup_code: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -31,26 +37,42 @@ pub struct LoginBody {
 pub struct TokenBody {
     /// 1 to 64 characters, unique among your tokens.
     pub name: String,
+    /// When the token stops working (RFC 3339, to come); without it, when
+    /// revoked.
+    pub expires_at: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordBody {
+    pub current_password: String,
+    /// 8 to 1024 characters.
+    pub new_password: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts",
     request_body = RegisterBody,
     responses(
-        (status = 201, description = "Account created. The first account of an instance is its administrator and the steward of `main`.", body = AccountView),
+        (status = 201, description = "Account created. The first account of an instance is its administrator and the steward of `main` (beyond loopback, only with the setup code the server printed).", body = AccountView),
         (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`username_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`username_taken`: taken, or too much like a name taken", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many accounts from this client", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn register(
     State(app): State<App>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<AccountView>), ApiError> {
     let registration = Registration {
         username: body.username,
         password: Password::new(body.password),
         email: body.email,
+        setup_code: body.setup_code,
     };
-    let account = app.register(registration, false).await?;
+    let account = app
+        .register(registration, Registrant::Client(client))
+        .await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -61,7 +83,7 @@ pub async fn register(
             headers(("Set-Cookie" = String, description = "The session cookie"))),
         (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`: wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`: too many failures for this name or address", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "`rate_limited`: too many failures for this name from this client, or from this client", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn log_in(
@@ -71,17 +93,65 @@ pub async fn log_in(
 ) -> Result<impl IntoResponse, ApiError> {
     let password = Password::new(body.password);
     let session = app.log_in(&body.username, &password, client).await?;
+    Ok((
+        StatusCode::CREATED,
+        session_headers(&app, Some(&session)),
+        Json(session),
+    ))
+}
+
+/// The cookie a new session sets (or, with `None`, the one an ended
+/// session clears), and no caching of the answer.
+fn session_headers(app: &App, session: Option<&SessionView>) -> HeaderMap {
     let cookie = session_cookie_header(
-        Some(&session.token),
-        app.session_ttl().as_secs(),
-        app.config().sessions.secure_cookie,
+        session.map(|s| s.token.as_str()),
+        session.map_or(0, |_| app.session_ttl().as_secs()),
+        app.config().secure_cookies(),
     );
     let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         headers.insert(header::SET_COOKIE, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok((StatusCode::CREATED, headers, Json(session)))
+    headers
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = PasswordBody,
+    responses(
+        (status = 200, description = "Changed. Every session of the account ends; this answer is a new session in place of the one used (and sets its cookie). API tokens stay.", body = SessionView),
+        (status = 400, description = "`malformed_json` or `invalid_input` (the new password)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`, or the current password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many wrong passwords", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn change_password(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ClientIp(client): ClientIp,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (current, new) = (
+        Password::new(body.current_password),
+        Password::new(body.new_password),
+    );
+    let session = app.change_password(&auth, &current, &new, client).await?;
+    Ok((session_headers(&app, Some(&session)), Json(session)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Logged out everywhere: every session of the account ends (API tokens stay), and the cookie is cleared"),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn log_out_everywhere(
+    State(app): State<App>,
+    Auth(auth): Auth,
+) -> Result<impl IntoResponse, ApiError> {
+    app.log_out_everywhere(&auth).await?;
+    Ok((StatusCode::NO_CONTENT, session_headers(&app, None)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/sessions/current", tag = "accounts",
@@ -95,12 +165,7 @@ pub async fn log_out(
     Auth(auth): Auth,
 ) -> Result<impl IntoResponse, ApiError> {
     app.log_out(&auth).await?;
-    let cookie = session_cookie_header(None, 0, app.config().sessions.secure_cookie);
-    let mut headers = HeaderMap::new();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, value);
-    }
-    Ok((StatusCode::NO_CONTENT, headers))
+    Ok((StatusCode::NO_CONTENT, session_headers(&app, None)))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
@@ -118,7 +183,7 @@ pub async fn me(State(app): State<App>, Auth(auth): Auth) -> Result<Json<MeView>
     request_body = TokenBody,
     responses(
         (status = 201, description = "A personal API token, shown once", body = TokenView),
-        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_json` or `invalid_input` (a name, or an `expires_at` not to come)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`name_taken`: you have a token of that name", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -127,21 +192,23 @@ pub async fn create_token(
     Auth(auth): Auth,
     ApiJson(body): ApiJson<TokenBody>,
 ) -> Result<(StatusCode, Json<TokenView>), ApiError> {
-    let token = app.create_api_token(&auth.actor, &body.name).await?;
+    let token = app
+        .create_api_token(&auth.actor, &body.name, body.expires_at.as_deref())
+        .await?;
     Ok((StatusCode::CREATED, Json(token)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The names of your API tokens", body = Vec<String>),
+        (status = 200, description = "Your API tokens: names and dates, never the tokens", body = Vec<ApiTokenView>),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_tokens(
     State(app): State<App>,
     Auth(auth): Auth,
-) -> Result<Json<Vec<String>>, ApiError> {
-    Ok(Json(app.api_token_names(&auth.actor)?))
+) -> Result<Json<Vec<ApiTokenView>>, ApiError> {
+    Ok(Json(app.api_tokens(&auth.actor)?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "accounts",

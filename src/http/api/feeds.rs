@@ -2,7 +2,7 @@
 
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -28,27 +28,18 @@ pub struct FeedParams {
 pub async fn changes_atom(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
-    headers: HeaderMap,
     ApiQuery(params): ApiQuery<FeedParams>,
 ) -> Result<impl IntoResponse, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
     let changes = app.published_changes(viewer, params.space.as_deref())?;
-    let base = base_url(&headers, app.config().listen.to_string());
+    // From the configuration, never the request's `Host`: a feed's links
+    // must not point wherever a client says.
+    let base = app.config().base_url();
     let feed = feed(&base, params.space.as_deref(), &changes);
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
     ))
-}
-
-/// The URL clients reached us by (the `Host` they sent), for the links.
-fn base_url(headers: &HeaderMap, fallback: String) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_graphic()))
-        .map_or(fallback, str::to_owned);
-    format!("http://{host}")
 }
 
 fn time(at: Timestamp) -> FixedDateTime {
