@@ -12,9 +12,8 @@
 //! Run with `cargo bench --bench hostile` (`OSTROM_BENCH_SECONDS`, default
 //! 10, sets the length of the load run).
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -24,6 +23,7 @@ use ostrom::model::SpaceSlug;
 use ostrom::render::{AllExist, render};
 use reqwest::Client;
 use serde_json::{Value, json};
+use support::{Server, ms};
 
 const MIB: usize = 1024 * 1024;
 const REPEATS: usize = 5;
@@ -107,10 +107,6 @@ fn timed<T>(job: impl Fn() -> T) -> Duration {
     times[REPEATS - 1]
 }
 
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
 fn short_lines(seed: &str, bytes: usize) -> String {
     (0..)
         .map(|i| format!("{seed}{}\n", i % 10))
@@ -153,39 +149,6 @@ fn costs() -> String {
         ms(took)
     );
     worst.1
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ostrom"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .env("RUST_LOG", "warn,ostrom::cli=info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the ostrom binary");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("server log").unwrap();
-            if let Some(at) = line.find("http://") {
-                break line[at..].split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 async fn put(client: &Client, base: &str, token: &str, slug: &str, body: Value) -> Value {

@@ -12,14 +12,17 @@
 //! `../shared/data` next to the crate, or from the folder `OSTROM_SHARED_DATA`
 //! names; without it the benchmark says so and exits successfully.
 
+mod support;
+
 use std::hint::black_box;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ostrom::model::SpaceSlug;
 use ostrom::render::{AllExist, render};
 use serde::Deserialize;
+use support::{ms, percentile};
 
 const CORPUS: &str = "pages/pages-shared.jsonl.gz";
 const THROUGHPUT_PASSES: usize = 3;
@@ -56,18 +59,6 @@ fn render_all(pages: &[Page], space: &SpaceSlug) -> usize {
                 .len()
         })
         .sum()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
 }
 
 fn kb(bytes: usize) -> String {

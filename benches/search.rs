@@ -14,9 +14,11 @@
 //! `../shared/data`, or the folder `OSTROM_SHARED_DATA` names; without it the
 //! benchmark says so and exits successfully.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -26,6 +28,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Client;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use support::Server;
 
 const CORPUS: &str = "pages/pages-shared.jsonl.gz";
 const WRITERS: usize = 64;
@@ -40,46 +43,6 @@ struct Page {
     lang: String,
     title: String,
     markdown: String,
-}
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ostrom"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .env("RUST_LOG", "warn,ostrom::cli=info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the ostrom binary");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("server log").unwrap();
-            if let Some(at) = line.find("http://") {
-                break line[at..].split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, base }
-    }
-
-    /// SIGTERM, then wait: the server finishes what is in flight and flushes.
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        assert!(self.child.wait().unwrap().success(), "unclean stop");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// splitmix64: the query list is the same on every run.

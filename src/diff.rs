@@ -392,17 +392,27 @@ mod tests {
         }
 
         #[test]
-        fn a_conflict_keeps_every_side(base in lines(), head in lines(), mine in lines()) {
-            if let Merge::Conflict(text) = merge3(&base, &head, &mine, &LABELS) {
-                let body: String = text
-                    .split_inclusive('\n')
-                    .filter(|l| !["<<<<<<< ", "||||||| ", "=======", ">>>>>>> "].iter().any(|m| l.starts_with(m)))
-                    .collect();
-                for side in [&head, &mine] {
-                    for line in side.lines() {
-                        prop_assert!(body.contains(line), "{:?} lost from {:?}", line, text);
+        fn what_either_side_wrote_survives(base in lines(), head in lines(), mine in lines()) {
+            // A line neither text had before was written by that side: a
+            // merge keeps it, cleanly or inside a conflict.
+            let text = match merge3(&base, &head, &mine, &LABELS) {
+                Merge::Clean(text) | Merge::Conflict(text) => text,
+            };
+            let before: Vec<&str> = base.split_inclusive('\n').collect();
+            let after: Vec<&str> = text.split_inclusive('\n').collect();
+            for side in [&head, &mine] {
+                for line in side.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
+                    if !before.contains(&line) {
+                        prop_assert!(after.contains(&line), "{:?} lost from {:?}", line, text);
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn a_clean_merge_does_not_depend_on_the_order(base in lines(), head in lines(), mine in lines()) {
+            if let Merge::Clean(text) = merge3(&base, &head, &mine, &LABELS) {
+                prop_assert_eq!(merge3(&base, &mine, &head, &LABELS), Merge::Clean(text));
             }
         }
     }

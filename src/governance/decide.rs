@@ -281,11 +281,8 @@ fn editing_standing(context: &Context<'_>, page: &PageFacts) -> Option<Standing>
 
 fn decide_edit(context: &Context<'_>, page: &PageFacts, bytes: u64) -> Decision {
     let (charter, actor) = (context.charter, context.actor);
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     let Some(standing) = editing_standing(context, page) else {
         return Decision::Deny(Denial::NotMember);
@@ -353,11 +350,8 @@ fn rate_limited(context: &Context<'_>, standing: Standing) -> Option<Duration> {
 
 fn decide_review(context: &Context<'_>, own_revision: bool, restores_own_work: bool) -> Decision {
     let (charter, actor) = (context.charter, context.actor);
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     // Checked before standing: whoever asks, authors never approve their
     // own work here, and that is the reason worth telling them.
@@ -389,11 +383,8 @@ fn decide_appointment(context: &Context<'_>, to: Standing) -> Decision {
 /// Reviewers and stewards in good standing accept join requests.
 fn decide_acceptance(context: &Context<'_>) -> Decision {
     let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     match actor.standing {
         None => Decision::Deny(Denial::NotMember),
@@ -427,11 +418,8 @@ fn decide_proposal(context: &Context<'_>, kind: ProposalKind) -> Decision {
     if kind == ProposalKind::Appeal {
         return Decision::Allow;
     }
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     let required = match kind {
         ProposalKind::CreateSpace => Standing::Contributor,
@@ -446,17 +434,25 @@ fn decide_proposal(context: &Context<'_>, kind: ProposalKind) -> Decision {
 
 /// Suspended and banned members do not vote.
 fn decide_vote(context: &Context<'_>, eligible: bool) -> Decision {
-    let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     if !eligible {
         return Decision::Deny(Denial::NotEligible);
     }
     Decision::Allow
+}
+
+/// What a ban or a suspension in force refuses: every action of a
+/// member but an appeal (and a join, which only a ban refuses).
+fn sanctioned(context: &Context<'_>) -> Option<Denial> {
+    let actor = context.actor;
+    if actor.under(SanctionKind::Ban) {
+        return Some(Denial::Banned);
+    }
+    actor
+        .under(SanctionKind::Suspension)
+        .then(|| suspended(context))
 }
 
 fn suspended(context: &Context<'_>) -> Denial {
@@ -468,11 +464,8 @@ fn suspended(context: &Context<'_>) -> Denial {
 /// Members report, unless suspended or banned.
 fn decide_report(context: &Context<'_>) -> Decision {
     let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     match actor.standing {
         None => Decision::Deny(Denial::NotMember),
@@ -483,11 +476,8 @@ fn decide_report(context: &Context<'_>) -> Decision {
 /// Reviewers and stewards sanction members of a lower standing.
 fn decide_sanction(context: &Context<'_>, target: Option<Standing>) -> Decision {
     let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     let Some(standing) = actor.standing else {
         return Decision::Deny(Denial::NotMember);
@@ -506,11 +496,8 @@ fn decide_sanction(context: &Context<'_>, target: Option<Standing>) -> Decision 
 /// Any contributor may open a dispute.
 fn decide_dispute(context: &Context<'_>) -> Decision {
     let actor = context.actor;
-    if actor.under(SanctionKind::Ban) {
-        return Decision::Deny(Denial::Banned);
-    }
-    if actor.under(SanctionKind::Suspension) {
-        return Decision::Deny(suspended(context));
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
     }
     match actor.standing {
         None => Decision::Deny(Denial::NotMember),

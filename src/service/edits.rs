@@ -292,34 +292,60 @@ impl App {
     }
 
     /// The text a planned revision gets, and the base it was merged from:
-    /// a stale edit is merged three-way onto the line (on the CPU pool),
-    /// or refused as a conflict with the text and its markers.
+    /// a stale edit is merged three-way onto the line, or refused as a
+    /// conflict with the text and its markers.
     async fn settle_text(&self, text: PlannedText) -> ServiceResult<(String, Option<RevisionId>)> {
         let stale = match text {
             PlannedText::Ready(text) => return Ok((text, None)),
             PlannedText::Merge(stale) => stale,
         };
         let (base, line) = (stale.base, stale.line);
+        let labels = [
+            format!("revision {base} (your base)"),
+            format!("revision {line} (current)"),
+            "your edit".to_owned(),
+        ];
+        let merged = self
+            .merge_onto(
+                (base, stale.base_text),
+                (line, stale.line_text),
+                stale.mine,
+                labels,
+            )
+            .await?;
+        self.check_size(&merged)?;
+        Ok((merged, Some(base)))
+    }
+
+    /// Merges `mine`, an edit of `base`, onto `head`, on the CPU pool: the
+    /// merged text, or 409 `edit_conflict` with the text and its markers.
+    /// `labels` name base, head and mine in the markers.
+    pub(super) async fn merge_onto(
+        &self,
+        base: (RevisionId, String),
+        head: (RevisionId, String),
+        mine: String,
+        labels: [String; 3],
+    ) -> ServiceResult<String> {
+        let ((base_id, base_text), (head_id, head_text)) = (base, head);
         let merge = self
             .inner
             .cpu
             .run(move || {
+                let [base, head, mine_label] = &labels;
                 let labels = MergeLabels {
-                    base: &format!("revision {base} (your base)"),
-                    head: &format!("revision {line} (current)"),
-                    mine: "your edit",
+                    base,
+                    head,
+                    mine: mine_label,
                 };
-                merge3(&stale.base_text, &stale.line_text, &stale.mine, &labels)
+                merge3(&base_text, &head_text, &mine, &labels)
             })
             .await?;
         match merge {
-            Merge::Clean(merged) => {
-                self.check_size(&merged)?;
-                Ok((merged, Some(base)))
-            }
+            Merge::Clean(merged) => Ok(merged),
             Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
-                base,
-                head_revision: line,
+                base: base_id,
+                head_revision: head_id,
                 merged: Some(with_markers),
             }),
         }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use super::spaces::Place;
 use super::{Actor, App, ReviewItemView, ReviewOutcomeView, ServiceError, ServiceResult};
-use crate::diff::{Merge, MergeLabels, merge3};
 use crate::governance::{Action, Decision, Denial};
 use crate::model::{
     PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
@@ -75,26 +74,15 @@ impl App {
         );
         let (parent, id) = (revision.parent.unwrap_or(0), revision.id);
         let line = line.unwrap_or(0);
-        let merge = self
-            .inner
-            .cpu
-            .run(move || {
-                let labels = MergeLabels {
-                    base: &format!("revision {parent}"),
-                    head: &format!("revision {line} (current)"),
-                    mine: &format!("revision {id} (pending)"),
-                };
-                merge3(&base, &head, &mine, &labels)
-            })
+        let labels = [
+            format!("revision {parent}"),
+            format!("revision {line} (current)"),
+            format!("revision {id} (pending)"),
+        ];
+        let merged = self
+            .merge_onto((parent, base), (line, head), mine, labels)
             .await?;
-        match merge {
-            Merge::Clean(merged) => Ok(Some(merged)),
-            Merge::Conflict(with_markers) => Err(ServiceError::EditConflict {
-                base: parent,
-                head_revision: line,
-                merged: Some(with_markers),
-            }),
-        }
+        Ok(Some(merged))
     }
 
     /// Whether publishing `revision` onto `line` would conflict, remembered

@@ -75,7 +75,7 @@ mod tests {
     use crate::store::{Expected, NewRevision, Page};
 
     fn write(slug: &str, expected: Expected, text: &str) -> NewRevision {
-        NewRevision::published(slug, expected, 1, text)
+        NewRevision::published(slug, expected, 1, text).unwrap()
     }
 
     fn takedown(page: &Page, revisions: Vec<RevisionId>) -> Takedown {

@@ -140,7 +140,7 @@ mod tests {
     fn edit(expected: Expected, text: &str, open_dispute: Option<u64>) -> NewRevision {
         NewRevision {
             open_dispute,
-            ..NewRevision::published("Horaires", expected, 1, text)
+            ..NewRevision::published("Horaires", expected, 1, text).unwrap()
         }
     }
 

@@ -478,7 +478,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let page = {
             let store = Store::open(dir.path()).unwrap();
-            let mut new = NewRevision::published("Accueil", Expected::Absent, 7, "Bienvenue.\n");
+            let mut new =
+                NewRevision::published("Accueil", Expected::Absent, 7, "Bienvenue.\n").unwrap();
             let (page, first) = store.append_revision(new.clone()).await.unwrap();
             // A pending revision's author is not (yet) an author of the page.
             new.expected = Expected::Head(first.id);

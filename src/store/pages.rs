@@ -467,13 +467,18 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     Ok((page, revision))
 }
 
-#[cfg(test)]
 impl NewRevision {
-    /// A published edit of `slug` in `main`, for the store's own tests.
-    pub(crate) fn published(slug: &str, expected: Expected, author: UserId, text: &str) -> Self {
-        NewRevision {
+    /// A published edit of `slug` in `main`, written as is (no engine, no
+    /// budget): for tests, and for tests standing in for data of the past.
+    pub fn published(
+        slug: &str,
+        expected: Expected,
+        author: UserId,
+        text: &str,
+    ) -> Result<Self, crate::model::InvalidName> {
+        Ok(NewRevision {
             space: SpaceSlug::main(),
-            slug: PageSlug::parse(slug).expect("a valid test slug"),
+            slug: PageSlug::parse(slug)?,
             title: slug.to_owned(),
             links: Vec::new(),
             expected,
@@ -488,6 +493,6 @@ impl NewRevision {
             join_author: false,
             open_dispute: None,
             sanctions_seen: SanctionsSeen::NotChecked,
-        }
+        })
     }
 }

@@ -334,7 +334,7 @@ mod tests {
             .unwrap();
         let edit = NewRevision {
             sanctions_seen: seen,
-            ..NewRevision::published("Agenda", Expected::Absent, 5, "Réunion lundi.\n")
+            ..NewRevision::published("Agenda", Expected::Absent, 5, "Réunion lundi.\n").unwrap()
         };
         let refused = store.append_revision(edit.clone()).await;
         assert!(

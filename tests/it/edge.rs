@@ -34,15 +34,7 @@ async fn a_password_change_ends_every_other_session() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let laptop = app.login("alice").await;
-    let robot = json_of(
-        alice
-            .send(Method::POST, "/api/v1/tokens", json!({"name": "robot"}))
-            .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let robot = alice.api_token("robot").await;
 
     let wrong = alice
         .send(
@@ -90,15 +82,7 @@ async fn logging_out_everywhere_ends_every_session() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let phone = app.login("alice").await;
-    let robot = json_of(
-        alice
-            .send(Method::POST, "/api/v1/tokens", json!({"name": "robot"}))
-            .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let robot = alice.api_token("robot").await;
     let response = phone
         .request(Method::DELETE, "/api/v1/sessions")
         .send()
@@ -230,15 +214,7 @@ async fn cookies_carry_sessions_and_only_under_their_name() {
     let plain = me(format!("ostrom_session={token}")).await.unwrap();
     expect_problem(plain, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     // An API token is no session: not in a cookie, whose CSRF check it would skip.
-    let robot = json_of(
-        alice
-            .send(Method::POST, "/api/v1/tokens", json!({"name": "robot"}))
-            .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let robot = alice.api_token("robot").await;
     let smuggled = app
         .request(Method::PUT, &page_path("main", "Cible"))
         .header("cookie", format!("__Host-ostrom_session={robot}"))

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ostrom::diff::{Hunk, apply_hunks};
-use ostrom::model::{PageSlug, RevisionKind, RevisionState, SpaceSlug};
-use ostrom::store::{Expected, NewRevision, PreparedText, SanctionsSeen};
+use ostrom::model::RevisionKind;
+use ostrom::store::{Expected, NewRevision};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use reqwest::{Method, StatusCode};
@@ -117,22 +117,8 @@ async fn a_page_stored_with_a_bomb_shows_it_as_text() {
     // Written before the budget existed: straight into the store.
     let legacy = format!("{}\n{}", yaml_bomb(), "<div>".repeat(20_000));
     let revision = NewRevision {
-        space: SpaceSlug::main(),
-        slug: PageSlug::parse("Ancienne").unwrap(),
-        title: "Ancienne".to_owned(),
-        links: Vec::new(),
-        expected: Expected::Absent,
-        author: 1,
-        summary: String::new(),
         kind: RevisionKind::Create,
-        state: RevisionState::Published,
-        text: PreparedText::new(&legacy),
-        deleted: false,
-        reverted_to: None,
-        base: None,
-        join_author: false,
-        open_dispute: None,
-        sanctions_seen: SanctionsSeen::NotChecked,
+        ..NewRevision::published("Ancienne", Expected::Absent, 1, &legacy).unwrap()
     };
     app.app().store().append_revision(revision).await.unwrap();
     let started = Instant::now();
@@ -218,14 +204,9 @@ async fn stale_edits_are_decided_before_they_are_merged() {
     let app = TestApp::spawn().await;
     let steward = app.user("steward").await;
     let outsider = app.user("outsider").await;
-    let created = steward
-        .send(
-            Method::POST,
-            "/api/v1/spaces",
-            json!({"slug": "ferme", "title": "Ferme", "charter": {"join": "invite"}}),
-        )
+    steward
+        .create_space("ferme", None, json!({"join": "invite"}))
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
     let first = steward.edit("ferme", "Plan", "un\ndeux\n", None).await;
     steward
         .edit("ferme", "Plan", "UN\ndeux\n", Some(first))

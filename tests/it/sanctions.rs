@@ -372,14 +372,7 @@ async fn a_suspended_reviewer_accepts_no_one() {
         "join": "approval",
         "sanctions": { "ladder": ["suspension:1h", "ban"], "decay": "1d" }
     });
-    let created = stella
-        .send(
-            Method::POST,
-            "/api/v1/spaces",
-            json!({ "slug": "club", "title": "Le club", "charter": charter }),
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
+    stella.create_space("club", None, charter).await;
     let romain = app.user("romain").await;
     stella.appoint("club", "romain", "reviewer").await;
     let hugo = app.user("hugo").await;

@@ -222,6 +222,28 @@ impl User<'_> {
             .expect("request")
     }
 
+    /// Makes a personal API token named `name`, asserting success.
+    pub async fn api_token(&self, name: &str) -> String {
+        let response = self
+            .send(Method::POST, "/api/v1/tokens", json!({ "name": name }))
+            .await;
+        let body = json_of(response).await;
+        body["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("token {name}: {body}"))
+            .to_owned()
+    }
+
+    /// Creates the space `slug` (a child of `parent`, with `charter`),
+    /// asserting success.
+    pub async fn create_space(&self, slug: &str, parent: Option<&str>, charter: Value) {
+        let body = json!({"slug": slug, "title": slug, "parent": parent, "charter": charter});
+        let response = self.send(Method::POST, "/api/v1/spaces", body).await;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::CREATED, "create {slug}: {body}");
+    }
+
     /// As a steward of `space`, sets `name`'s standing there (`contributor`,
     /// `reviewer`…), asserting success.
     pub async fn appoint(&self, space: &str, name: &str, standing: &str) {

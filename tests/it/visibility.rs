@@ -9,17 +9,6 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, User, expect_problem, json_of, page_path};
 
-async fn create_space(steward: &User<'_>, slug: &str, parent: Option<&str>, charter: Value) {
-    let response = steward
-        .send(
-            Method::POST,
-            "/api/v1/spaces",
-            json!({"slug": slug, "title": slug, "parent": parent, "charter": charter}),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED, "create {slug}");
-}
-
 async fn status_and_body(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     (status, json_of(response).await)
@@ -31,14 +20,16 @@ async fn members_only_children_need_a_membership_of_their_own() {
     let steward = app.user("steward").await; // steward of main
     let member = app.user("marc").await;
     steward.appoint("main", "marc", "contributor").await;
-    create_space(
-        &steward,
-        "conseil",
-        Some("main"),
-        json!({"visibility": "members", "join": "invite", "sanctions": {"ladder": ["ban"]}}),
-    )
-    .await;
-    create_space(&steward, "atelier", Some("main"), json!({})).await;
+    steward
+        .create_space(
+            "conseil",
+            Some("main"),
+            json!({"visibility": "members", "join": "invite", "sanctions": {"ladder": ["ban"]}}),
+        )
+        .await;
+    steward
+        .create_space("atelier", Some("main"), json!({}))
+        .await;
     steward
         .edit("conseil", "Ordre_du_jour", "Secret.\n", None)
         .await;
@@ -100,13 +91,13 @@ async fn a_members_only_space_with_open_joins_admits_those_who_ask() {
     let app = TestApp::spawn().await;
     let steward = app.user("steward").await;
     let reader = app.user("rita").await;
-    create_space(
-        &steward,
-        "club",
-        Some("main"),
-        json!({"visibility": "members", "join": "open"}),
-    )
-    .await;
+    steward
+        .create_space(
+            "club",
+            Some("main"),
+            json!({"visibility": "members", "join": "open"}),
+        )
+        .await;
     steward.edit("club", "Accueil", "Bienvenue.\n", None).await;
     expect_problem(
         reader.get(&page_path("club", "Accueil")).await,
@@ -131,11 +122,10 @@ async fn a_members_only_space_with_open_joins_admits_those_who_ask() {
     .await;
 }
 
-/// A space `revue` where newcomers' edits wait for review, with one page
-/// published by the steward and one pending edit of it by a newcomer.
-/// Returns (published revision, pending revision).
-async fn pending_edit_of_a_page(steward: &User<'_>, newcomer: &User<'_>) -> (u64, u64) {
-    create_space(steward, "revue", None, json!({})).await;
+/// In `revue` (which exists, and where newcomers' edits wait for review),
+/// a page published by the steward and a pending edit of it by a
+/// newcomer. Returns (published revision, pending revision).
+async fn published_and_pending(steward: &User<'_>, newcomer: &User<'_>) -> (u64, u64) {
     let published = steward.edit("revue", "Charte", "un\ndeux\n", None).await;
     let joined = newcomer
         .send(Method::POST, "/api/v1/spaces/revue/members", json!({}))
@@ -160,7 +150,8 @@ async fn pending_text_never_reaches_outsiders() {
     let steward = app.user("steward").await;
     let newcomer = app.user("nina").await;
     let outsider = app.user("omar").await;
-    let (published, pending) = pending_edit_of_a_page(&steward, &newcomer).await;
+    steward.create_space("revue", None, json!({})).await;
+    let (published, pending) = published_and_pending(&steward, &newcomer).await;
     steward
         .edit("revue", "Charte", "UN\ndeux\n", Some(published))
         .await;
@@ -210,7 +201,7 @@ async fn a_page_with_pending_revisions_only_looks_missing_to_outsiders() {
     let steward = app.user("steward").await;
     let newcomer = app.user("nina").await;
     let outsider = app.user("omar").await;
-    create_space(&steward, "revue", None, json!({})).await;
+    steward.create_space("revue", None, json!({})).await;
     let joined = newcomer
         .send(Method::POST, "/api/v1/spaces/revue/members", json!({}))
         .await;
@@ -279,13 +270,9 @@ async fn the_link_graph_counts_only_links_a_reader_may_see() {
     let steward = app.user("steward").await;
     let outsider = app.user("omar").await;
     steward.edit("main", "Publique", "Une page.\n", None).await;
-    create_space(
-        &steward,
-        "coulisses",
-        None,
-        json!({"visibility": "members"}),
-    )
-    .await;
+    steward
+        .create_space("coulisses", None, json!({"visibility": "members"}))
+        .await;
     steward
         .edit(
             "coulisses",
@@ -323,28 +310,14 @@ async fn watchers_outside_a_space_hear_only_of_published_changes() {
         .unwrap();
     // The space does not exist yet: nothing to watch.
     expect_problem(watch, StatusCode::NOT_FOUND, "not_found").await;
-    create_space(&steward, "revue", None, json!({})).await;
+    steward.create_space("revue", None, json!({})).await;
     let watch = watcher
         .request(Method::PUT, "/api/v1/watchlist/revue/Charte")
         .send()
         .await
         .unwrap();
     assert_eq!(watch.status(), StatusCode::NO_CONTENT);
-    let published = steward.edit("revue", "Charte", "un\ndeux\n", None).await;
-    let joined = newcomer
-        .send(Method::POST, "/api/v1/spaces/revue/members", json!({}))
-        .await;
-    assert!(joined.status().is_success());
-    let response = newcomer
-        .put_page(
-            "revue",
-            "Charte",
-            "secret en attente\ndeux\n",
-            Some(published),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let pending = json_of(response).await["revision"]["id"].as_u64().unwrap();
+    let (published, pending) = published_and_pending(&steward, &newcomer).await;
     let notifications = json_of(watcher.get("/api/v1/notifications").await).await;
     let revisions: Vec<&Value> = notifications["items"]
         .as_array()
