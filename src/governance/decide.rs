@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::charter::{Charter, JoinPolicy, Visibility};
 use super::votes::rule_for;
-use crate::model::{ProposalKind, Standing, Timestamp};
+use crate::model::{ErrorCode, ProposalKind, Standing, Timestamp};
 
 /// A sanction in force on the actor, here or in an enclosing space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,22 +144,21 @@ pub enum Denial {
 }
 
 impl Denial {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Denial::NotVisible => "not_found",
-            Denial::NotMember | Denial::InviteOnly => "not_member",
-            Denial::ProtectedPage { .. } => "protected_page",
-            Denial::DisputedPage { .. } => "disputed_page",
-            Denial::Suspended { .. } => "suspended",
-            Denial::Banned => "banned",
-            Denial::RateLimited { .. } => "rate_limited",
-            Denial::TooLarge { .. } => "too_large",
-            Denial::Forbidden { .. } => "forbidden",
-            Denial::SelfApproval => "self_approval",
-            Denial::ConflictOfInterest => "conflict_of_interest",
-            Denial::NeedsProposal => "needs_proposal",
-            Denial::NotEligible => "not_eligible",
-            Denial::Outranked => "forbidden",
+            Denial::NotVisible => ErrorCode::NotFound,
+            Denial::NotMember | Denial::InviteOnly => ErrorCode::NotMember,
+            Denial::ProtectedPage { .. } => ErrorCode::ProtectedPage,
+            Denial::DisputedPage { .. } => ErrorCode::DisputedPage,
+            Denial::Suspended { .. } => ErrorCode::Suspended,
+            Denial::Banned => ErrorCode::Banned,
+            Denial::RateLimited { .. } => ErrorCode::RateLimited,
+            Denial::TooLarge { .. } => ErrorCode::TooLarge,
+            Denial::Forbidden { .. } | Denial::Outranked => ErrorCode::Forbidden,
+            Denial::SelfApproval => ErrorCode::SelfApproval,
+            Denial::ConflictOfInterest => ErrorCode::ConflictOfInterest,
+            Denial::NeedsProposal => ErrorCode::NeedsProposal,
+            Denial::NotEligible => ErrorCode::NotEligible,
         }
     }
 

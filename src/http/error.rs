@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
 use crate::governance::{CharterError, Denial};
+use crate::model::ErrorCode;
 use crate::service::ServiceError;
 
 /// The body of every error response.
@@ -40,17 +41,15 @@ pub struct Problem {
 
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     detail: String,
     extra: Map<String, Value>,
     retry_after: Option<Duration>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
-            status,
             code,
             detail: detail.into(),
             extra: Map::new(),
@@ -71,174 +70,79 @@ impl ApiError {
     }
 
     pub fn malformed_json(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "malformed_json", detail)
+        Self::new(ErrorCode::MalformedJson, detail)
     }
 
     pub fn invalid_input(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_input", detail)
+        Self::new(ErrorCode::InvalidInput, detail)
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
-    }
-
-    pub fn too_large(limit: usize) -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("the request body is over the limit of {limit} bytes"),
-        )
-        .with("limit", json!(limit))
+        Self::new(ErrorCode::NotFound, detail)
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(ErrorCode::Forbidden, detail)
     }
 
     pub fn internal() -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "something went wrong on the server; it has been logged",
         )
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
-}
 
-fn title(code: &str) -> &'static str {
-    match code {
-        "malformed_json" => "Malformed JSON",
-        "invalid_input" => "Invalid input",
-        "unknown_revision" => "Unknown revision",
-        "unauthenticated" => "Authentication required",
-        "forbidden" => "Forbidden",
-        "not_found" => "Not found",
-        "method_not_allowed" => "Method not allowed",
-        "edit_conflict" => "Edit conflict",
-        "username_taken" => "Username taken",
-        "name_taken" => "Name taken",
-        "space_exists" => "Space exists",
-        "not_pending" => "Not pending",
-        "locked_field" => "Locked field",
-        "not_member" => "Not a member",
-        "protected_page" => "Protected page",
-        "disputed_page" => "Disputed page",
-        "suspended" => "Suspended",
-        "banned" => "Banned",
-        "self_approval" => "Self-approval",
-        "conflict_of_interest" => "Conflict of interest",
-        "needs_proposal" => "Needs a proposal",
-        "not_eligible" => "Not eligible",
-        "proposal_closed" => "Proposal closed",
-        "no_eligible_voters" => "No eligible voters",
-        "step_too_heavy" => "Step too heavy",
-        "already_appealed" => "Already appealed",
-        "not_in_force" => "Not in force",
-        "not_disputed" => "Not disputed",
-        "already_disputed" => "Already disputed",
-        "has_stewards" => "Has stewards",
-        "page_exists" => "Page exists",
-        "deleted" => "Page deleted",
-        "too_large" => "Too large",
-        "missing_base" => "Base revision required",
-        "rate_limited" => "Too many requests",
-        "busy" => "Busy",
-        "timeout" => "Request timed out",
-        "uri_too_long" => "Request target too long",
-        _ => "Internal error",
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
-        let detail = error.to_string();
+        if let ServiceError::Internal(internal) = &error {
+            tracing::error!(error = %internal, "internal error");
+            return Self::internal();
+        }
+        let problem = Self::new(error.code(), error.to_string());
+        // What each reason tells besides its detail.
         match error {
-            ServiceError::InvalidInput(_) => Self::invalid_input(detail),
-            ServiceError::InvalidField { field, .. } => {
-                Self::invalid_input(detail).with("field", json!(field))
-            }
-            ServiceError::UnknownRevision(_) => {
-                Self::new(StatusCode::BAD_REQUEST, "unknown_revision", detail)
-            }
-            ServiceError::Unauthenticated => {
-                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
-            }
-            ServiceError::Forbidden(_) => Self::forbidden(detail),
-            ServiceError::NotFound(_) => Self::not_found(detail),
-            ServiceError::Deleted { revision } => {
-                Self::new(StatusCode::GONE, "deleted", detail).with("revision", json!(revision))
-            }
+            ServiceError::InvalidField { field, .. } => problem.with("field", json!(field)),
+            ServiceError::Deleted { revision } => problem.with("revision", json!(revision)),
             ServiceError::EditConflict {
                 base,
                 head_revision,
                 merged,
-            } => Self::new(StatusCode::CONFLICT, "edit_conflict", detail)
+            } => problem
                 .with("base_revision", json!(base))
                 .with("head_revision", json!(head_revision))
                 .with("merged", json!(merged)),
-            ServiceError::UsernameTaken(_) => {
-                Self::new(StatusCode::CONFLICT, "username_taken", detail)
-            }
-            ServiceError::TokenNameTaken(_) => {
-                Self::new(StatusCode::CONFLICT, "name_taken", detail)
-            }
-            ServiceError::PageExists(_) => Self::new(StatusCode::CONFLICT, "page_exists", detail),
-            ServiceError::TooLarge { limit, .. } => {
-                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", detail)
-                    .with("limit", json!(limit))
-            }
+            ServiceError::TooLarge { limit, .. } => problem.with("limit", json!(limit)),
             ServiceError::MissingBase { head_revision } => {
-                Self::new(StatusCode::PRECONDITION_REQUIRED, "missing_base", detail)
-                    .with("head_revision", json!(head_revision))
+                problem.with("head_revision", json!(head_revision))
             }
-            ServiceError::RateLimited { retry_after } => {
-                Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail)
-                    .retry_after(retry_after)
-            }
+            ServiceError::RateLimited { retry_after } => problem.retry_after(retry_after),
             ServiceError::Busy | ServiceError::SanctionedMeanwhile => {
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", detail)
-                    .retry_after(Duration::from_secs(1))
+                problem.retry_after(Duration::from_secs(1))
             }
             ServiceError::Denied(denial) => match denial {
-                Denial::NotVisible => Self::not_found(detail),
-                Denial::RateLimited { retry_after } => {
-                    Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", detail)
-                        .retry_after(retry_after)
-                }
-                Denial::TooLarge { limit } => {
-                    Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", detail)
-                        .with("limit", json!(limit))
-                }
+                Denial::RateLimited { retry_after } => problem.retry_after(retry_after),
+                Denial::TooLarge { limit } => problem.with("limit", json!(limit)),
                 Denial::ProtectedPage { required } | Denial::Forbidden { required } => {
-                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
-                        .with("required", json!(required))
+                    problem.with("required", json!(required))
                 }
-                Denial::DisputedPage { lock_to } => {
-                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
-                        .with("lock_to", json!(lock_to))
-                }
-                Denial::Suspended { until } => {
-                    Self::new(StatusCode::FORBIDDEN, denial.code(), detail)
-                        .with("until", json!(until))
-                }
-                other => Self::new(StatusCode::FORBIDDEN, other.code(), detail),
+                Denial::DisputedPage { lock_to } => problem.with("lock_to", json!(lock_to)),
+                Denial::Suspended { until } => problem.with("until", json!(until)),
+                _ => problem,
             },
-            ServiceError::Charter(CharterError::Invalid { field, .. }) => {
-                Self::invalid_input(detail).with("field", json!(field))
+            ServiceError::Charter(CharterError::Invalid { field, .. })
+            | ServiceError::Charter(CharterError::Locked { field }) => {
+                problem.with("field", json!(field))
             }
-            ServiceError::Charter(CharterError::Locked { field }) => {
-                Self::new(StatusCode::BAD_REQUEST, "locked_field", detail)
-                    .with("field", json!(field))
-            }
-            ServiceError::Conflict(code, _) => Self::new(StatusCode::CONFLICT, code, detail),
-            ServiceError::Refused(code, _) => Self::new(StatusCode::BAD_REQUEST, code, detail),
-            ServiceError::Internal(internal) => {
-                tracing::error!(error = %internal, "internal error");
-                Self::internal()
-            }
+            _ => problem,
         }
     }
 }
@@ -246,14 +150,15 @@ impl From<ServiceError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = Map::new();
+        let status = self.status();
         body.insert(
             "type".to_owned(),
             json!(format!("urn:ostrom:problem:{}", self.code)),
         );
-        body.insert("title".to_owned(), json!(title(self.code)));
-        body.insert("status".to_owned(), json!(self.status.as_u16()));
+        body.insert("title".to_owned(), json!(self.code.title()));
+        body.insert("status".to_owned(), json!(status.as_u16()));
         body.insert("detail".to_owned(), json!(self.detail));
-        body.insert("code".to_owned(), json!(self.code));
+        body.insert("code".to_owned(), json!(self.code.as_str()));
         body.extend(self.extra);
 
         let mut headers = HeaderMap::new();
@@ -264,13 +169,13 @@ impl IntoResponse for ApiError {
         if let Some(after) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(after.as_secs()));
         }
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"ostrom\""),
             );
         }
         let body = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
-        (self.status, headers, body).into_response()
+        (status, headers, body).into_response()
     }
 }

@@ -15,6 +15,7 @@ use serde_json::error::Category;
 use ipnet::IpNet;
 
 use super::error::ApiError;
+use crate::model::ErrorCode;
 use crate::service::{App, Authenticated};
 use crate::store::CredentialKind;
 
@@ -57,8 +58,7 @@ async fn read_body<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes,
         .map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
+                    ErrorCode::TooLarge,
                     "the request body is larger than this endpoint accepts",
                 )
             } else {

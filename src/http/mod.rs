@@ -26,6 +26,7 @@ use tower_http::csrf::CsrfLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::model::ErrorCode;
 use crate::service::App;
 use api::{
     accounts, admin, changes, disputes, feeds, governance, links, ops, pages, proposals, sanctions,
@@ -218,8 +219,7 @@ async fn edge_headers(request: Request, next: Next) -> Response<Body> {
     let credentials = extract::carries_credentials(request.headers());
     let mut response = if request.uri().to_string().len() > MAX_URI_BYTES {
         ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
+            ErrorCode::UriTooLong,
             format!("the request target is over {MAX_URI_BYTES} bytes"),
         )
         .into_response()
@@ -255,8 +255,7 @@ async fn unknown_route() -> ApiError {
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this route does not answer that method",
     )
 }
@@ -284,15 +283,16 @@ where
         return response;
     }
     let (code, detail) = match status {
-        StatusCode::FORBIDDEN => ("forbidden", "cross-site request refused"),
-        StatusCode::NOT_FOUND => ("not_found", "not found"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "method not allowed"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large"),
-        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long"),
-        s if s.is_client_error() => ("invalid_input", "the request is not valid"),
-        _ => ("internal", "something went wrong on the server"),
+        StatusCode::FORBIDDEN => (ErrorCode::Forbidden, "cross-site request refused"),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "not found"),
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::TooLarge, "the request body is too large"),
+        StatusCode::URI_TOO_LONG => (ErrorCode::UriTooLong, "the request target is too long"),
+        StatusCode::SERVICE_UNAVAILABLE => (ErrorCode::Timeout, "the request took too long"),
+        s if s.is_client_error() => (ErrorCode::InvalidInput, "the request is not valid"),
+        _ => (ErrorCode::Internal, "something went wrong on the server"),
     };
-    let mut problem = ApiError::new(status, code, detail).into_response();
+    let mut problem = ApiError::new(code, detail).into_response();
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             problem.headers_mut().insert(name.clone(), value.clone());

@@ -1,10 +1,12 @@
 //! The domain vocabulary shared by every layer: timestamps, ids, standings,
-//! revision states, and the validated names (page slugs, space slugs,
-//! usernames). Pure values: nothing here does I/O or reads a store.
+//! revision states, the validated names (page slugs, space slugs,
+//! usernames), and the closed table of error codes. Pure values: nothing here does I/O or reads a store.
 
+mod code;
 mod names;
 mod timestamp;
 
+pub use code::ErrorCode;
 pub use names::{InvalidName, PageSlug, SpaceSlug, Username, validate_password};
 pub use timestamp::Timestamp;
 

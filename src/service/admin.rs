@@ -6,7 +6,7 @@
 use super::sanctions::clean_reason;
 use super::{Actor, App, MemberView, ServiceError, ServiceResult};
 use crate::config::AdminPower;
-use crate::model::{EventKind, PageSlug, RevisionId, SpaceSlug, Standing};
+use crate::model::{ErrorCode, EventKind, PageSlug, RevisionId, SpaceSlug, Standing};
 use crate::store::{MembershipChange, PreparedText, Requires, Takedown};
 
 impl App {
@@ -97,7 +97,7 @@ impl App {
                 .any(|(_, member)| member.standing == Standing::Steward);
             if has_steward {
                 return Err(ServiceError::Conflict(
-                    "has_stewards",
+                    ErrorCode::HasStewards,
                     format!(
                         "{} has a steward (in {}); stewards come by proposal",
                         place.slug, space.slug

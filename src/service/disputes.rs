@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use super::spaces::Place;
 use super::{Actor, App, DisputeView, ServiceError, ServiceResult};
 use crate::governance::{Action, Decision};
-use crate::model::{DisputeState, PageId, PageSlug, RevisionKind, RevisionState, Timestamp};
+use crate::model::{
+    DisputeState, ErrorCode, PageId, PageSlug, RevisionKind, RevisionState, Timestamp,
+};
 use crate::store::{Dispute, NewDispute, Page, StoreError};
 
 /// Published revisions of a page looked at when counting reverts, newest
@@ -65,7 +67,7 @@ impl App {
         match self.store().open_dispute(new).await {
             Ok(dispute) => Ok(dispute),
             Err(StoreError::AlreadyDisputed) => Err(ServiceError::Conflict(
-                "already_disputed",
+                ErrorCode::AlreadyDisputed,
                 format!("{} has an open dispute already", page.slug),
             )),
             Err(error) => Err(error.into()),

@@ -15,8 +15,8 @@ use super::{Actor, App, ProposalView, ServiceError, ServiceResult, VoteView};
 use crate::governance::charter::{apply_patch, change};
 use crate::governance::{Action, Bar, Charter, Decision, Tally, rule_for};
 use crate::model::{
-    Choice, DisputeState, EventKind, PageSlug, ProposalKind, ProposalState, RevisionKind,
-    RevisionState, SpaceSlug, Standing, Timestamp, UserId,
+    Choice, DisputeState, ErrorCode, EventKind, PageSlug, ProposalKind, ProposalState,
+    RevisionKind, RevisionState, SpaceSlug, Standing, Timestamp, UserId,
 };
 use crate::store::{
     Closing, Effect, Expected, MembershipChange, NewProposal, NewRevision, NewSpace, PreparedText,
@@ -197,7 +197,7 @@ impl App {
                 apply_patch(&place.charter, &charter).map_err(charter_error)?;
                 if self.store().space(&slug)?.is_some() {
                     return Err(ServiceError::Conflict(
-                        "space_exists",
+                        ErrorCode::SpaceExists,
                         format!("a space {slug} exists"),
                     ));
                 }
@@ -217,7 +217,7 @@ impl App {
                     Some(found) if found.space == place.slug.as_str() => {
                         if found.lifted_at.is_some() {
                             return Err(ServiceError::Conflict(
-                                "not_in_force",
+                                ErrorCode::NotInForce,
                                 format!("sanction {sanction} was lifted already"),
                             ));
                         }
@@ -263,7 +263,7 @@ impl App {
         };
         if found.state != DisputeState::Open {
             return Err(ServiceError::Conflict(
-                "not_disputed",
+                ErrorCode::NotDisputed,
                 format!("dispute {dispute} is resolved already"),
             ));
         }
@@ -422,7 +422,7 @@ impl App {
         }
         if eligible.is_empty() {
             return Err(ServiceError::Conflict(
-                "no_eligible_voters",
+                ErrorCode::NoEligibleVoters,
                 format!(
                     "nobody here holds the standing ({:?}) to vote on it",
                     rule.eligible_min
@@ -687,7 +687,10 @@ impl App {
 }
 
 fn closed(id: u64) -> ServiceError {
-    ServiceError::Conflict("proposal_closed", format!("proposal {id} is closed"))
+    ServiceError::Conflict(
+        ErrorCode::ProposalClosed,
+        format!("proposal {id} is closed"),
+    )
 }
 
 fn tally_of(proposal: &Proposal) -> Tally {

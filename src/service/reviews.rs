@@ -9,7 +9,7 @@ use super::spaces::Place;
 use super::{Actor, App, ReviewItemView, ReviewOutcomeView, ServiceError, ServiceResult};
 use crate::governance::{Action, Decision, Denial};
 use crate::model::{
-    PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
+    ErrorCode, PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
 };
 use crate::render::Rendered;
 use crate::store::{
@@ -206,7 +206,7 @@ impl App {
         let revision = self.pending_revision(&place, id)?;
         if revision.state != RevisionState::Pending {
             return Err(ServiceError::Conflict(
-                "not_pending",
+                ErrorCode::NotPending,
                 format!("revision {id} is {:?}, not pending", revision.state).to_lowercase(),
             ));
         }
@@ -309,7 +309,7 @@ impl App {
                 }
                 Err(StoreError::NotPending) => {
                     return Err(ServiceError::Conflict(
-                        "not_pending",
+                        ErrorCode::NotPending,
                         format!("revision {id} is no longer pending"),
                     ));
                 }

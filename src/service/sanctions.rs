@@ -10,7 +10,7 @@ use super::{
 };
 use crate::governance::charter::Step;
 use crate::governance::{Action, Decision, SanctionKind, StepError, step_to_issue};
-use crate::model::{ProposalKind, RevisionId, Timestamp, UserId};
+use crate::model::{ErrorCode, ProposalKind, RevisionId, Timestamp, UserId};
 use crate::store::{NewReport, NewSanction, Sanction, Space, StoreError};
 
 const MAX_REASON_CHARS: usize = 2000;
@@ -199,7 +199,7 @@ impl App {
                 step_to_issue(&place.charter, &earlier, now, step).map_err(
                     |error| match error {
                         StepError::TooHeavy { .. } => {
-                            ServiceError::Refused("step_too_heavy", error.to_string())
+                            ServiceError::Refused(ErrorCode::StepTooHeavy, error.to_string())
                         }
                         StepError::NotOnLadder(..) => ServiceError::InvalidInput(error.to_string()),
                     },
@@ -279,7 +279,7 @@ impl App {
             kind_of(&sanction) == SanctionKind::Warning && sanction.lifted_at.is_none();
         if !in_force(&sanction, Timestamp::now()) && !standing_record {
             return Err(ServiceError::Conflict(
-                "not_in_force",
+                ErrorCode::NotInForce,
                 format!("sanction {id} is no longer in force"),
             ));
         }
@@ -326,7 +326,7 @@ impl App {
 
 pub(super) fn already_appealed(id: u64) -> ServiceError {
     ServiceError::Conflict(
-        "already_appealed",
+        ErrorCode::AlreadyAppealed,
         format!("sanction {id} has been appealed already"),
     )
 }

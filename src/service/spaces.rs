@@ -17,7 +17,7 @@ use crate::governance::{
     Action, ActorFacts, Charter, Context, Decision, Denial, MemberFacts, Visibility, decide,
     missing_for_next,
 };
-use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
+use crate::model::{ErrorCode, EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
 use crate::store::{Member, MembershipChange, NewSpace, Requires, Space, StoreError};
 
 /// How many of a user's recent edits per space are remembered (for rate
@@ -435,7 +435,7 @@ impl App {
                 Ok(space) => space,
                 Err(StoreError::SpaceExists) => {
                     return Err(ServiceError::Conflict(
-                        "space_exists",
+                        ErrorCode::SpaceExists,
                         format!("a space {slug} exists"),
                     ));
                 }
@@ -579,7 +579,7 @@ impl App {
             }
             Err(StoreError::HeadMoved) => {
                 return Err(ServiceError::Conflict(
-                    "not_pending",
+                    ErrorCode::NotPending,
                     format!("{}'s request was settled meanwhile", user.username),
                 ));
             }

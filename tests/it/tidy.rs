@@ -92,3 +92,15 @@ fn no_unwrap_in_the_server_code() {
         }
     }
 }
+
+#[test]
+fn every_error_code_is_documented() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/api.md")).unwrap();
+    for code in ostrom::model::ErrorCode::ALL {
+        assert!(
+            docs.contains(&format!("`{}`", code.as_str())),
+            "docs/api.md does not name the error code {code}"
+        );
+    }
+}
