@@ -11,8 +11,8 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::{
-    AccountView, Actor, ApiTokenView, App, MeView, MembershipView, ServiceError, ServiceResult,
-    SessionView, TokenView,
+    AccountView, Actor, ApiTokenView, App, ListRequest, Listing, MeView, MembershipView, Order,
+    ServiceError, ServiceResult, SessionView, TokenView,
 };
 use crate::auth::{Password, Throttle, client_key, token};
 use crate::config::Config;
@@ -453,17 +453,18 @@ impl App {
     }
 
     /// The caller's API tokens: names and dates, never the tokens.
-    pub fn api_tokens(&self, actor: &Actor) -> ServiceResult<Vec<ApiTokenView>> {
-        Ok(self
-            .store()
-            .api_tokens(actor.id)?
-            .into_iter()
-            .map(|token| ApiTokenView {
-                name: token.name,
-                created_at: token.created_at,
-                expires_at: token.expires_at,
-            })
-            .collect())
+    pub fn api_tokens(
+        &self,
+        actor: &Actor,
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<ApiTokenView>> {
+        let tokens = self.store().api_tokens(actor.id)?;
+        let listing = Listing::paged(tokens, list, Order::Ascending, |t| t.name.clone());
+        Ok(listing.map(|token| ApiTokenView {
+            name: token.name,
+            created_at: token.created_at,
+            expires_at: token.expires_at,
+        }))
     }
 
     /// Deletes expired sessions; run periodically by the server.

@@ -1,9 +1,7 @@
 //! Recent changes, read from the event log (newest first).
 
 use super::spaces::Sight;
-use super::{
-    Actor, App, ChangeView, Listing, ServiceError, ServiceResult, numeric_cursor, page_size,
-};
+use super::{Actor, App, ChangeView, ListRequest, Listing, ServiceError, ServiceResult};
 use crate::model::{EventSeq, RevisionState, SpaceSlug, Timestamp, Username};
 use crate::store::Event;
 
@@ -63,7 +61,8 @@ impl App {
         viewer: Option<&Actor>,
         query: &ChangesQuery,
     ) -> ServiceResult<Listing<ChangeView>> {
-        let limit = page_size(query.limit)?;
+        let page = ListRequest::new(query.cursor.as_deref(), query.limit)?;
+        let limit = page.limit;
         let space = match &query.space {
             Some(slug) => Some(self.place(viewer, slug)?.slug.clone()),
             None => None,
@@ -80,7 +79,7 @@ impl App {
             None => None,
         };
         let since = Since::parse(query.since.as_deref())?;
-        let before = numeric_cursor(query.cursor.as_deref())?;
+        let before = page.numeric_cursor()?;
 
         let mut items = Vec::new();
         let mut next_cursor = None;
@@ -143,14 +142,5 @@ impl App {
                 .and_then(|to| to.as_str())
                 .map(str::to_owned),
         }))
-    }
-}
-
-impl<T> Listing<T> {
-    pub fn empty() -> Self {
-        Listing {
-            items: Vec::new(),
-            next_cursor: None,
-        }
     }
 }

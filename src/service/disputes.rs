@@ -5,8 +5,10 @@
 
 use std::collections::BTreeSet;
 
+use super::listing::numeric_key;
 use super::spaces::Place;
 use super::{Actor, App, DisputeView, ServiceError, ServiceResult};
+use super::{ListRequest, Listing, Order};
 use crate::governance::{Action, Decision};
 use crate::model::{
     DisputeState, ErrorCode, PageId, PageSlug, RevisionKind, RevisionState, Timestamp,
@@ -80,14 +82,17 @@ impl App {
         viewer: Option<&Actor>,
         space: &str,
         state: Option<DisputeState>,
-    ) -> ServiceResult<Vec<DisputeView>> {
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<DisputeView>> {
         let place = self.place(viewer, space)?;
-        self.store()
+        let disputes: Vec<_> = self
+            .store()
             .disputes(&place.slug)?
-            .iter()
+            .into_iter()
             .filter(|d| state.is_none_or(|s| d.state == s))
-            .map(|d| self.dispute_view(d))
-            .collect()
+            .collect();
+        Listing::paged(disputes, list, Order::Descending, |d| numeric_key(d.id))
+            .try_map(|d| self.dispute_view(&d))
     }
 
     pub(super) fn dispute_view(&self, dispute: &Dispute) -> ServiceResult<DisputeView> {

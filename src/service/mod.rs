@@ -13,6 +13,7 @@ mod changes;
 mod disputes;
 mod edits;
 mod error;
+mod listing;
 mod monitoring;
 mod ops;
 mod pages;
@@ -32,6 +33,7 @@ pub use accounts::{Authenticated, Registrant, Registration};
 pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use error::{ServiceError, ServiceResult};
+pub use listing::{DEFAULT_LIMIT, ListRequest, Listing, MAX_LIMIT, Order};
 pub use ops::Metrics;
 pub use proposals::ProposalRequest;
 pub use reviews::ReviewDecision;
@@ -105,25 +107,4 @@ impl App {
             None => format!("#{id}"),
         })
     }
-}
-
-/// `?limit=`: default 50, at most 500.
-pub fn page_size(limit: Option<usize>) -> ServiceResult<usize> {
-    match limit {
-        None => Ok(50),
-        Some(n @ 1..=500) => Ok(n),
-        Some(_) => Err(ServiceError::InvalidInput(
-            "limit is between 1 and 500".to_owned(),
-        )),
-    }
-}
-
-/// Cursors are opaque to clients; inside they are a number or a slug.
-fn numeric_cursor(cursor: Option<&str>) -> ServiceResult<Option<u64>> {
-    cursor
-        .map(|text| {
-            text.parse::<u64>()
-                .map_err(|_| ServiceError::InvalidInput("cursor is not valid".to_owned()))
-        })
-        .transpose()
 }

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use super::spaces::Sight;
 use super::{
-    Actor, App, ChangeView, ChangesQuery, HealthView, Listing, LogEntryView, NotificationView,
-    ServiceResult, WatchView, numeric_cursor, page_size,
+    Actor, App, ChangeView, ChangesQuery, HealthView, ListRequest, Listing, LogEntryView,
+    NotificationView, Order, ServiceResult, WatchView,
 };
 use crate::model::{EventKind, RevisionState, Standing, Timestamp};
 use crate::store::Event;
@@ -38,15 +38,23 @@ impl App {
         Ok(())
     }
 
-    pub fn watchlist(&self, actor: &Actor) -> ServiceResult<Vec<WatchView>> {
+    /// The pages the actor watches, by space then slug.
+    pub fn watchlist(
+        &self,
+        actor: &Actor,
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<WatchView>> {
         let sight = Sight::new(self, Some(actor));
-        Ok(self
+        let watched: Vec<WatchView> = self
             .store()
             .watchlist(actor.id)?
             .into_iter()
             .filter(|(space, _)| sight.of(space).is_some())
             .map(|(space, slug)| WatchView { space, slug })
-            .collect())
+            .collect();
+        // A space slug never holds a space, so this sorts as the store does.
+        let key = |w: &WatchView| format!("{} {}", w.space, w.slug);
+        Ok(Listing::paged(watched, list, Order::Ascending, key))
     }
 
     /// The events that concern the actor, newest first: changes to watched
@@ -58,8 +66,8 @@ impl App {
         cursor: Option<&str>,
         limit: Option<usize>,
     ) -> ServiceResult<Listing<NotificationView>> {
-        let limit = page_size(limit)?;
-        let before = numeric_cursor(cursor)?;
+        let page = ListRequest::new(cursor, limit)?;
+        let (limit, before) = (page.limit, page.numeric_cursor()?);
         let sight = Sight::new(self, Some(actor));
         let mut items = Vec::new();
         let mut next_cursor = None;
@@ -107,8 +115,8 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<LogEntryView>> {
         let place = self.place(viewer, space)?;
-        let limit = page_size(limit)?;
-        let before = numeric_cursor(cursor)?;
+        let page = ListRequest::new(cursor, limit)?;
+        let (limit, before) = (page.limit, page.numeric_cursor()?);
         let mut items = Vec::new();
         let mut next_cursor = None;
         let mut last_seen = None;

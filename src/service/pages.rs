@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::spaces::Place;
 use super::{
-    Actor, App, DiffView, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
-    ServiceError, ServiceResult, numeric_cursor, page_size,
+    Actor, App, DiffView, ListRequest, Listing, PageSummaryView, PageView, RevisionTextView,
+    RevisionView, ServiceError, ServiceResult,
 };
 use crate::diff::line_diff;
 use crate::model::{PageSlug, RevisionId, RevisionState, SpaceSlug};
@@ -195,25 +195,18 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<RevisionView>> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let limit = page_size(limit)?;
+        let list = ListRequest::new(cursor, limit)?;
         let (found, member) = self.visible_page(viewer, &place, &slug)?;
-        let page = found.page;
-        let before = numeric_cursor(cursor)?;
         // Readers see published revisions; members see pending and rejected
         // ones too, marked with their state.
-        let revisions = self
-            .store()
-            .page_history(page.id, before, limit, |revision| {
-                member || revision.state == RevisionState::Published
-            })?;
-        let next_cursor = (revisions.len() == limit)
-            .then(|| revisions.last().map(|r| r.id.to_string()))
-            .flatten();
-        let items = revisions
-            .iter()
-            .map(|revision| self.revision_view(revision))
-            .collect::<ServiceResult<_>>()?;
-        Ok(Listing { items, next_cursor })
+        let revisions = self.store().page_history(
+            found.page.id,
+            list.numeric_cursor()?,
+            list.limit + 1,
+            |revision| member || revision.state == RevisionState::Published,
+        )?;
+        Listing::from_lookahead(revisions, list.limit, |r| r.id.to_string())
+            .try_map(|revision| self.revision_view(&revision))
     }
 
     /// One revision of a page, with its text.
@@ -296,22 +289,18 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageSummaryView>> {
         let space = self.place(viewer, space)?.slug.clone();
-        let limit = page_size(limit)?;
-        let pages = self.store().pages(&space, cursor, limit, |page| {
-            page.published.is_some() && !page.deleted
-        })?;
-        let next_cursor = (pages.len() == limit)
-            .then(|| pages.last().map(|p| p.slug.clone()))
-            .flatten();
-        let items = pages
-            .into_iter()
-            .map(|page| PageSummaryView {
-                revision: page.published.unwrap_or(page.head),
-                slug: page.slug,
-                title: page.title,
-                updated_at: page.updated_at,
-            })
-            .collect();
-        Ok(Listing { items, next_cursor })
+        let list = ListRequest::new(cursor, limit)?;
+        let pages = self
+            .store()
+            .pages(&space, list.cursor, list.limit + 1, |page| {
+                page.published.is_some() && !page.deleted
+            })?;
+        let listing = Listing::from_lookahead(pages, list.limit, |p| p.slug.clone());
+        Ok(listing.map(|page| PageSummaryView {
+            revision: page.published.unwrap_or(page.head),
+            slug: page.slug,
+            title: page.title,
+            updated_at: page.updated_at,
+        }))
     }
 }

@@ -10,8 +10,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::listing::numeric_key;
 use super::spaces::Place;
 use super::{Actor, App, ProposalView, ServiceError, ServiceResult, VoteView};
+use super::{ListRequest, Listing, Order};
 use crate::governance::charter::{apply_patch, change};
 use crate::governance::{Action, Bar, Charter, Decision, Tally, rule_for};
 use crate::model::{
@@ -482,14 +484,17 @@ impl App {
         viewer: Option<&Actor>,
         space: &str,
         state: Option<ProposalState>,
-    ) -> ServiceResult<Vec<ProposalView>> {
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<ProposalView>> {
         let place = self.place(viewer, space)?;
-        self.store()
+        let proposals: Vec<_> = self
+            .store()
             .proposals(&place.slug)?
-            .iter()
+            .into_iter()
             .filter(|p| state.is_none_or(|s| p.state == s))
-            .map(|p| self.proposal_view(p))
-            .collect()
+            .collect();
+        Listing::paged(proposals, list, Order::Descending, |p| numeric_key(p.id))
+            .try_map(|p| self.proposal_view(&p))
     }
 
     /// Casts or changes a vote; closes the proposal at once if that

@@ -19,9 +19,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use super::listing::numeric_key;
 use super::{
-    Actor, App, Listing, PageRefView, PreviewView, ServiceError, ServiceResult, WantedView,
-    numeric_cursor, page_size,
+    Actor, App, ListRequest, Listing, Order, PageRefView, PreviewView, ServiceError, ServiceResult,
+    WantedView,
 };
 use crate::model::{PageId, PageSlug, RevisionId, SpaceSlug};
 use crate::render::{LinkResolver, RemoteImages, Rendered, render};
@@ -258,18 +259,18 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let space = place.slug.clone();
-        let limit = page_size(limit)?;
+        let list = ListRequest::new(cursor, limit)?;
         let page = self.visible_page(viewer, &place, &slug)?.0.page;
         let target = PageSlug::parse(&page.slug)?;
-        let after = numeric_cursor(cursor)?;
-        let sources = self.store().backlinks(&space, &target, after, limit)?;
-        let next_cursor = (sources.len() == limit)
-            .then(|| sources.last().map(u64::to_string))
-            .flatten();
-        let mut items = Vec::with_capacity(sources.len());
+        let sources =
+            self.store()
+                .backlinks(&place.slug, &target, list.numeric_cursor()?, list.limit + 1)?;
+        let sources = Listing::from_lookahead(sources, list.limit, u64::to_string);
+        // Pages the viewer may not read are left out (the cursor still
+        // moves past them).
         let sight = super::spaces::Sight::new(self, viewer);
-        for source in sources {
+        let mut items = Vec::with_capacity(sources.items.len());
+        for source in sources.items {
             if let Some(page) = self.store().page_by_id(source)?
                 && sight.of(&page.space).is_some()
             {
@@ -280,7 +281,10 @@ impl App {
                 });
             }
         }
-        Ok(Listing { items, next_cursor })
+        Ok(Listing {
+            items,
+            next_cursor: sources.next_cursor,
+        })
     }
 
     /// Whether `viewer` may read the page a link comes from: only links
@@ -309,27 +313,16 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<PageRefView>> {
         let space = self.place(viewer, space)?.slug.clone();
-        let limit = page_size(limit)?;
+        let list = ListRequest::new(cursor, limit)?;
         let orphans = self
             .store()
             .orphans(&space, &mut self.readable_sources(viewer))?;
-        let start = match cursor {
-            Some(after) => orphans.partition_point(|page| page.slug.as_str() <= after),
-            None => 0,
-        };
-        let page_of: Vec<_> = orphans.into_iter().skip(start).take(limit).collect();
-        let next_cursor = (page_of.len() == limit)
-            .then(|| page_of.last().map(|p| p.slug.clone()))
-            .flatten();
-        let items = page_of
-            .into_iter()
-            .map(|page| PageRefView {
-                space: page.space,
-                slug: page.slug,
-                title: page.title,
-            })
-            .collect();
-        Ok(Listing { items, next_cursor })
+        let listing = Listing::paged(orphans, list, Order::Ascending, |p| p.slug.clone());
+        Ok(listing.map(|page| PageRefView {
+            space: page.space,
+            slug: page.slug,
+            title: page.title,
+        }))
     }
 
     /// Titles pages (that the viewer may read) link to that do not exist
@@ -342,23 +335,19 @@ impl App {
         limit: Option<usize>,
     ) -> ServiceResult<Listing<WantedView>> {
         let space = self.place(viewer, space)?.slug.clone();
-        let limit = page_size(limit)?;
-        let skip = numeric_cursor(cursor)?.unwrap_or(0) as usize;
+        let list = ListRequest::new(cursor, limit)?;
         let wanted = self
             .store()
             .wanted(&space, &mut self.readable_sources(viewer))?;
-        let total = wanted.len();
-        let items: Vec<WantedView> = wanted
-            .into_iter()
-            .skip(skip)
-            .take(limit)
-            .map(|(slug, links)| WantedView {
-                title: slug.replace('_', " "),
-                slug,
-                links,
-            })
-            .collect();
-        let next_cursor = (skip + items.len() < total).then(|| (skip + items.len()).to_string());
-        Ok(Listing { items, next_cursor })
+        // Most linked first, then by slug: the key sorts the same way.
+        let key = |(slug, links): &(String, usize)| {
+            format!("{}/{slug}", numeric_key(u64::MAX - *links as u64))
+        };
+        let listing = Listing::paged(wanted, list, Order::Ascending, key);
+        Ok(listing.map(|(slug, links)| WantedView {
+            title: slug.replace('_', " "),
+            slug,
+            links,
+        }))
     }
 }

@@ -5,8 +5,12 @@
 
 use std::sync::Arc;
 
+use super::listing::numeric_key;
 use super::spaces::Place;
-use super::{Actor, App, ReviewItemView, ReviewOutcomeView, ServiceError, ServiceResult};
+use super::{
+    Actor, App, ListRequest, Listing, Order, ReviewItemView, ReviewOutcomeView, ServiceError,
+    ServiceResult,
+};
 use crate::governance::{Action, Decision, Denial};
 use crate::model::{
     ErrorCode, PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
@@ -149,19 +153,23 @@ impl App {
         })
     }
 
-    /// The pending revisions of a space, for its members.
+    /// The pending revisions of a space, oldest first, for its members.
+    /// Whether each would conflict is worked out for the page asked only.
     pub async fn review_queue(
         &self,
         viewer: Option<&Actor>,
         space: &str,
-    ) -> ServiceResult<Vec<ReviewItemView>> {
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<ReviewItemView>> {
         let place = self.place(viewer, space)?;
         if !self.is_member(viewer, &place)? {
             return Err(ServiceError::Denied(Denial::NotMember));
         }
         let reports = self.store().reports(&place.slug)?;
+        let pending = self.store().pending(&place.slug)?;
+        let pending = Listing::paged(pending, list, Order::Ascending, |r| numeric_key(r.id));
         let mut items = Vec::new();
-        for revision in self.store().pending(&place.slug)? {
+        for revision in pending.items {
             let line = self
                 .store()
                 .page_by_id(revision.page)?
@@ -183,7 +191,10 @@ impl App {
                     .count() as u32,
             });
         }
-        Ok(items)
+        Ok(Listing {
+            items,
+            next_cursor: pending.next_cursor,
+        })
     }
 
     /// Approves or rejects a pending revision. One rejection rejects; enough

@@ -3,11 +3,13 @@
 //! step (or a lighter one); the engine enforces what is in force, here and
 //! in child spaces; sanctions lift at their end or by a passed appeal.
 
+use super::listing::numeric_key;
 use super::spaces::Place;
 use super::{
     Actor, App, ProposalRequest, ProposalView, ReportView, SanctionView, ServiceError,
     ServiceResult,
 };
+use super::{ListRequest, Listing, Order};
 use crate::governance::charter::Step;
 use crate::governance::{Action, Decision, SanctionKind, StepError, step_to_issue};
 use crate::model::{ErrorCode, ProposalKind, RevisionId, Timestamp, UserId};
@@ -133,7 +135,12 @@ impl App {
     }
 
     /// The reports of a space, newest first (for its reviewers and stewards).
-    pub fn reports(&self, actor: &Actor, space: &str) -> ServiceResult<Vec<ReportView>> {
+    pub fn reports(
+        &self,
+        actor: &Actor,
+        space: &str,
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<ReportView>> {
         let place = self.place(Some(actor), space)?;
         let facts = self.actor_facts(actor, &place)?;
         if let Decision::Deny(denial) =
@@ -141,11 +148,9 @@ impl App {
         {
             return Err(ServiceError::Denied(denial));
         }
-        self.store()
-            .reports(&place.slug)?
-            .iter()
-            .map(|r| self.report_view(r))
-            .collect()
+        let reports = self.store().reports(&place.slug)?;
+        Listing::paged(reports, list, Order::Descending, |r| numeric_key(r.id))
+            .try_map(|r| self.report_view(&r))
     }
 
     fn report_view(&self, report: &crate::store::Report) -> ServiceResult<ReportView> {
@@ -234,18 +239,21 @@ impl App {
         viewer: Option<&Actor>,
         space: &str,
         user: Option<&str>,
-    ) -> ServiceResult<Vec<SanctionView>> {
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<SanctionView>> {
         let place = self.place(viewer, space)?;
         let user = match user {
             Some(name) => Some(self.user_named(name)?.id),
             None => None,
         };
-        self.store()
+        let sanctions: Vec<_> = self
+            .store()
             .space_sanctions(&place.slug)?
-            .iter()
+            .into_iter()
             .filter(|s| user.is_none_or(|u| s.user == u))
-            .map(|s| self.sanction_view(s))
-            .collect()
+            .collect();
+        Listing::paged(sanctions, list, Order::Descending, |s| numeric_key(s.id))
+            .try_map(|s| self.sanction_view(&s))
     }
 
     /// The sanctioned member appeals, once: an `appeal` proposal decided by

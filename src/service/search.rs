@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{Actor, App, PageRefView, SearchHitView, SearchView, ServiceError, ServiceResult};
+use super::{ListRequest, Listing};
 use crate::model::{EventSeq, PageId};
 use crate::render::plain_text;
 use crate::search::{
@@ -148,7 +149,12 @@ impl App {
         viewer: Option<&Actor>,
         q: &str,
         space: Option<&str>,
-    ) -> ServiceResult<Vec<PageRefView>> {
+        limit: Option<usize>,
+    ) -> ServiceResult<Listing<PageRefView>> {
+        // A limit like any list's, of which ten suggestions at most.
+        let limit = ListRequest::new(None, limit.or(Some(SUGGESTIONS)))?
+            .limit
+            .min(SUGGESTIONS);
         let q = q.trim().to_owned();
         if q.chars().count() > 200 {
             return Err(ServiceError::InvalidInput(
@@ -158,18 +164,22 @@ impl App {
         let spaces = self.searchable_spaces(viewer, space)?;
         let index = self.search_index()?.clone();
         let suggestions =
-            tokio::task::spawn_blocking(move || index.suggest(&q, spaces.as_deref(), SUGGESTIONS))
+            tokio::task::spawn_blocking(move || index.suggest(&q, spaces.as_deref(), limit))
                 .await
                 .map_err(|e| ServiceError::Internal(e.to_string()))?
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(suggestions
-            .into_iter()
-            .map(|s| PageRefView {
-                space: s.space,
-                slug: s.slug,
-                title: s.title,
-            })
-            .collect())
+        // Suggestions are a short list: one page, never a next one.
+        Ok(Listing {
+            items: suggestions
+                .into_iter()
+                .map(|s| PageRefView {
+                    space: s.space,
+                    slug: s.slug,
+                    title: s.title,
+                })
+                .collect(),
+            next_cursor: None,
+        })
     }
 }
 

@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
 
+use super::listing::numeric_key;
 use super::{
-    Actor, App, JoinView, MemberDetailView, MemberView, NextStandingView, ServiceError,
-    ServiceResult, SpaceDetailView, SpaceView,
+    Actor, App, JoinView, ListRequest, Listing, MemberDetailView, MemberView, NextStandingView,
+    Order, ServiceError, ServiceResult, SpaceDetailView, SpaceView,
 };
 use crate::governance::charter::apply_patch;
 use crate::governance::{
@@ -358,14 +359,21 @@ impl App {
     }
 
     /// Every space `viewer` may see.
-    pub fn list_spaces(&self, viewer: Option<&Actor>) -> ServiceResult<Vec<SpaceView>> {
-        Ok(self
+    pub fn list_spaces(
+        &self,
+        viewer: Option<&Actor>,
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<SpaceView>> {
+        let spaces: Vec<SpaceView> = self
             .store()
             .spaces()?
             .iter()
             .filter(|space| self.can_see(viewer, &space.slug))
             .map(Self::space_view)
-            .collect())
+            .collect();
+        Ok(Listing::paged(spaces, list, Order::Ascending, |s| {
+            s.slug.clone()
+        }))
     }
 
     pub fn get_space(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<SpaceDetailView> {
@@ -638,19 +646,20 @@ impl App {
         &self,
         viewer: Option<&Actor>,
         slug: &str,
-    ) -> ServiceResult<Vec<MemberView>> {
+        list: ListRequest<'_>,
+    ) -> ServiceResult<Listing<MemberView>> {
         let place = self.place(viewer, slug)?;
-        self.store()
-            .members(&place.slug)?
-            .into_iter()
-            .map(|(user, member)| {
-                Ok(MemberView {
-                    user: self.username(user)?,
-                    standing: member.standing,
-                    since: member.since,
-                })
+        let members = self.store().members(&place.slug)?;
+        let listing = Listing::paged(members, list, Order::Ascending, |(user, _)| {
+            numeric_key(*user)
+        });
+        listing.try_map(|(user, member)| {
+            Ok(MemberView {
+                user: self.username(user)?,
+                standing: member.standing,
+                since: member.since,
             })
-            .collect()
+        })
     }
 
     /// A member's standing, the rule that gave it, and what is missing for

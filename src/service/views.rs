@@ -10,13 +10,6 @@ use crate::model::{
 };
 use crate::render::{FrontMatter, Html, TocEntry};
 
-/// A page of a list, with the cursor of the next page (`null` at the end).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Listing<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
     pub id: UserId,

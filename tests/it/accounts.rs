@@ -286,6 +286,7 @@ async fn personal_api_tokens() {
     assert_eq!(response.status(), StatusCode::CREATED);
 
     let tokens: Value = alice.get("/api/v1/tokens").await.json().await.unwrap();
+    let tokens = &tokens["items"];
     assert_eq!(tokens[0]["name"], "mon robot");
     assert_eq!(tokens[0]["expires_at"], Value::Null);
     assert!(tokens[0]["created_at"].is_string() && tokens[0].get("token").is_none());

@@ -730,7 +730,7 @@ async fn audit(client: &Client, base: &str, token: &str, proposals: &[Proposal])
     let (status, items) = answer(request.bearer_auth(token)).await;
     assert_eq!(status, StatusCode::OK, "{items}");
     let mut queue = HashMap::new();
-    for item in items.as_array().unwrap() {
+    for item in items["items"].as_array().unwrap() {
         assert_eq!(item["approvals_required"], APPROVALS_REQUIRED, "{item}");
         assert_eq!(item["conflicting"], false, "every merge is clean: {item}");
         let approvals = item["approvals"].as_u64().unwrap();

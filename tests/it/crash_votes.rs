@@ -357,7 +357,7 @@ async fn audit(
     let protected = space["charter"]["protection"]["pages"].clone();
     let (status, spaces) = call(client.get(format!("{base}/api/v1/spaces"))).await;
     assert_eq!(status, StatusCode::OK, "{spaces}");
-    let children: BTreeSet<&str> = spaces
+    let children: BTreeSet<&str> = spaces["items"]
         .as_array()
         .unwrap()
         .iter()

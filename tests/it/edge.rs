@@ -132,7 +132,7 @@ async fn api_tokens_may_expire() {
     assert!(token["expires_at"].is_string(), "{token}");
     let secret = token["token"].as_str().unwrap();
     assert_eq!(me_with(&app, secret).await, StatusCode::OK);
-    let listed = json_of(alice.get("/api/v1/tokens").await).await;
+    let listed = json_of(alice.get("/api/v1/tokens").await).await["items"].clone();
     assert_eq!(listed[0]["expires_at"], token["expires_at"]);
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(me_with(&app, secret).await, StatusCode::UNAUTHORIZED);

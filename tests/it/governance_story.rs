@@ -214,7 +214,7 @@ async fn a_neighbourhood_governs_its_wiki() {
     )
     .await;
     assert_eq!(history["items"][0]["state"], "pending", "{history}");
-    let queue = json_of(rita.get("/api/v1/spaces/quartier/reviews").await).await;
+    let queue = json_of(rita.get("/api/v1/spaces/quartier/reviews").await).await["items"].clone();
     assert_eq!(queue[0]["revision"], pending);
     assert_eq!(queue[0]["author"], "nadia");
     assert_eq!(queue[0]["approvals"], 0);
@@ -316,7 +316,7 @@ async fn a_neighbourhood_governs_its_wiki() {
         .await
         .unwrap();
     assert_eq!(watch.status(), StatusCode::NO_CONTENT);
-    let watched = json_of(noe.get("/api/v1/watchlist").await).await;
+    let watched = json_of(noe.get("/api/v1/watchlist").await).await["items"].clone();
     assert_eq!(watched, json!([{ "space": "quartier", "slug": "Agenda" }]));
 
     // 5. Victor, trusted too soon, vandalises 3 pages in 5 edits.
@@ -361,7 +361,10 @@ async fn a_neighbourhood_governs_its_wiki() {
         .await
         .unwrap();
     assert_eq!(unwatch.status(), StatusCode::NO_CONTENT);
-    assert_eq!(json_of(noe.get("/api/v1/watchlist").await).await, json!([]));
+    assert_eq!(
+        json_of(noe.get("/api/v1/watchlist").await).await["items"].clone(),
+        json!([])
+    );
     // Then Noé, unaware, improves the tools section of the vandalised garden page.
     camille.appoint("quartier", "noe", "contributor").await;
     let head = head_of(&app, "quartier", "Jardin partagé").await;

@@ -13,6 +13,7 @@ mod errors;
 mod governance_races;
 mod governance_story;
 mod hostile;
+mod lists;
 mod openapi;
 mod pages;
 mod proposals;

@@ -206,7 +206,7 @@ async fn a_charter_change_passes_and_takes_effect() {
         .put_page("assoc", "Règlement", "Article 1.\n", None)
         .await;
     assert_eq!(written.status(), StatusCode::ACCEPTED);
-    let queue = json_of(stella.get("/api/v1/spaces/assoc/reviews").await).await;
+    let queue = json_of(stella.get("/api/v1/spaces/assoc/reviews").await).await["items"].clone();
     assert_eq!(queue[0]["approvals_required"], 2);
 }
 
@@ -237,7 +237,7 @@ async fn a_proposal_short_of_quorum_changes_nothing() {
             .await,
     )
     .await;
-    assert_eq!(rejected.as_array().unwrap().len(), 1);
+    assert_eq!(rejected["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -97,7 +97,7 @@ async fn an_approved_revision_merges_onto_a_page_that_moved_on() {
         TEXT.replace("cinq", "CINQ")
     );
 
-    let queue = json_of(reviewer.get("/api/v1/spaces/lieu/reviews").await).await;
+    let queue = json_of(reviewer.get("/api/v1/spaces/lieu/reviews").await).await["items"].clone();
     assert_eq!(queue[0]["conflicting"], false, "{queue}");
     let outcome = json_of(review(&reviewer, mine, "approve").await).await;
     assert_eq!(outcome["state"], "published");
@@ -128,7 +128,7 @@ async fn an_approved_revision_merges_onto_a_page_that_moved_on() {
         Some(head),
     )
     .await;
-    let queue = json_of(reviewer.get("/api/v1/spaces/lieu/reviews").await).await;
+    let queue = json_of(reviewer.get("/api/v1/spaces/lieu/reviews").await).await["items"].clone();
     assert_eq!(queue[0]["revision"], clash);
     assert_eq!(queue[0]["conflicting"], true, "{queue}");
     let refused = expect_problem(

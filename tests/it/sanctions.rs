@@ -95,7 +95,7 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
         .await;
     assert_eq!(report.status(), StatusCode::CREATED);
     let reports = json_of(romain.get("/api/v1/spaces/club/reports").await).await;
-    assert_eq!(reports[0]["user"], "victor");
+    assert_eq!(reports["items"][0]["user"], "victor");
     expect_problem(
         carl.get("/api/v1/spaces/club/reports").await,
         StatusCode::FORBIDDEN,
@@ -187,7 +187,8 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
             .get("/api/v1/spaces/club/sanctions?user=victor")
             .await,
     )
-    .await;
+    .await["items"]
+        .clone();
     assert_eq!(his.as_array().unwrap().len(), 3);
     assert_eq!(his[0]["reason"], "vandalisme répété");
     assert_eq!(his[0]["active"], true);
@@ -205,7 +206,8 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let his = json_of(app.get("/api/v1/spaces/club/sanctions?user=victor").await).await;
+    let his =
+        json_of(app.get("/api/v1/spaces/club/sanctions?user=victor").await).await["items"].clone();
     assert!(
         his.as_array().unwrap().iter().all(|s| s["active"] == false),
         "{his}"
@@ -273,7 +275,8 @@ async fn a_member_climbs_the_ladder_and_an_appeal_lifts_the_ban() {
     )
     .await;
     assert_eq!(passed["state"], "passed", "{passed}");
-    let lifted = json_of(app.get("/api/v1/spaces/club/sanctions?user=victor").await).await;
+    let lifted =
+        json_of(app.get("/api/v1/spaces/club/sanctions?user=victor").await).await["items"].clone();
     assert_eq!(lifted[0]["active"], false);
     assert!(
         lifted[0]["lift_reason"]

@@ -209,7 +209,9 @@ async fn suggestions_complete_titles_despite_typos() {
         async move { request.await.unwrap().json::<Value>().await.unwrap() }
     };
     let titles = |v: Value| -> Vec<String> {
-        v.as_array()
+        assert_eq!(v["next_cursor"], Value::Null, "suggestions are one page");
+        v["items"]
+            .as_array()
             .unwrap()
             .iter()
             .map(|s| s["title"].as_str().unwrap().to_owned())

@@ -7,11 +7,13 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::ListParams;
 use crate::auth::Password;
 use crate::http::error::{ApiError, Problem};
-use crate::http::extract::{ApiJson, ApiPath, Auth, ClientIp, session_cookie_header};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, ClientIp, session_cookie_header};
 use crate::service::{
-    AccountView, ApiTokenView, App, MeView, Registrant, Registration, SessionView, TokenView,
+    AccountView, ApiTokenView, App, Listing, MeView, Registrant, Registration, SessionView,
+    TokenView,
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -200,15 +202,18 @@ pub async fn create_token(
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
     security(("bearer" = []), ("cookie" = [])),
+    params(ListParams),
     responses(
-        (status = 200, description = "Your API tokens: names and dates, never the tokens", body = Vec<ApiTokenView>),
+        (status = 200, description = "Your API tokens by name: names and dates, never the tokens", body = Listing<ApiTokenView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_tokens(
     State(app): State<App>,
     Auth(auth): Auth,
-) -> Result<Json<Vec<ApiTokenView>>, ApiError> {
-    Ok(Json(app.api_tokens(&auth.actor)?))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<ApiTokenView>>, ApiError> {
+    Ok(Json(app.api_tokens(&auth.actor, list.request()?)?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{name}", tag = "accounts",

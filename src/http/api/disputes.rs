@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::DisputeState;
-use crate::service::{App, DisputeView};
+use crate::service::{App, DisputeView, Listing};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,9 +49,9 @@ pub async fn open(
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/disputes", tag = "governance",
-    params(("space" = String, Path, description = "Space slug"), DisputesParams),
+    params(("space" = String, Path, description = "Space slug"), DisputesParams, ListParams),
     responses(
-        (status = 200, description = "Disputes, newest first", body = Vec<DisputeView>),
+        (status = 200, description = "Disputes, newest first", body = Listing<DisputeView>),
         (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -59,7 +60,9 @@ pub async fn list(
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
     ApiQuery(params): ApiQuery<DisputesParams>,
-) -> Result<Json<Vec<DisputeView>>, ApiError> {
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<DisputeView>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
-    Ok(Json(app.list_disputes(viewer, &space, params.state)?))
+    let listing = app.list_disputes(viewer, &space, params.state, list.request()?)?;
+    Ok(Json(listing))
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::pages::ListParams;
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::RevisionId;
@@ -46,9 +46,10 @@ pub struct RollbackBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/reviews", tag = "governance",
-    params(("space" = String, Path, description = "Space slug")),
+    params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
-        (status = 200, description = "Pending revisions, oldest first", body = Vec<ReviewItemView>),
+        (status = 200, description = "Pending revisions, oldest first", body = Listing<ReviewItemView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_member`: members see the queue", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -57,8 +58,10 @@ pub async fn review_queue(
     State(app): State<App>,
     Auth(auth): Auth,
     ApiPath(space): ApiPath<String>,
-) -> Result<Json<Vec<ReviewItemView>>, ApiError> {
-    Ok(Json(app.review_queue(Some(&auth.actor), &space).await?))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<ReviewItemView>>, ApiError> {
+    let queue = app.review_queue(Some(&auth.actor), &space, list.request()?);
+    Ok(Json(queue.await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/reviews/{revision}", tag = "governance",
@@ -184,15 +187,18 @@ pub async fn unwatch(
 }
 
 #[utoipa::path(get, path = "/api/v1/watchlist", tag = "governance",
+    params(ListParams),
     responses(
-        (status = 200, description = "The pages the caller watches", body = Vec<WatchView>),
+        (status = 200, description = "The pages the caller watches, by space and slug", body = Listing<WatchView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn watchlist(
     State(app): State<App>,
     Auth(auth): Auth,
-) -> Result<Json<Vec<WatchView>>, ApiError> {
-    Ok(Json(app.watchlist(&auth.actor)?))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<WatchView>>, ApiError> {
+    Ok(Json(app.watchlist(&auth.actor, list.request()?)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "governance",

@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::pages::ListParams;
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, ClientIp, MaybeAuth};
 use crate::service::{App, Listing, PageRefView, PreviewView, WantedView};

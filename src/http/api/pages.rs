@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, OptionalJson};
 use crate::model::RevisionId;
@@ -41,15 +42,6 @@ pub struct MoveBody {
 pub struct RevertBody {
     pub to_revision: RevisionId,
     pub summary: Option<String>,
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Items per page: 1 to 500, default 50.
-    pub limit: Option<usize>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]

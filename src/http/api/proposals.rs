@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::{Choice, ProposalKind, ProposalState};
-use crate::service::{App, ProposalRequest, ProposalView, VoteView};
+use crate::service::{App, Listing, ProposalRequest, ProposalView, VoteView};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -38,9 +39,9 @@ pub struct ProposalsParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/proposals", tag = "governance",
-    params(("space" = String, Path, description = "Space slug"), ProposalsParams),
+    params(("space" = String, Path, description = "Space slug"), ProposalsParams, ListParams),
     responses(
-        (status = 200, description = "The space's proposals, newest first", body = Vec<ProposalView>),
+        (status = 200, description = "The space's proposals, newest first", body = Listing<ProposalView>),
         (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -49,9 +50,11 @@ pub async fn list(
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
     ApiQuery(params): ApiQuery<ProposalsParams>,
-) -> Result<Json<Vec<ProposalView>>, ApiError> {
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<ProposalView>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
-    Ok(Json(app.list_proposals(viewer, &space, params.state)?))
+    let listing = app.list_proposals(viewer, &space, params.state, list.request()?)?;
+    Ok(Json(listing))
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/proposals", tag = "governance",

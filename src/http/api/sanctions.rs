@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::RevisionId;
-use crate::service::{App, ProposalView, ReportView, SanctionView};
+use crate::service::{App, Listing, ProposalView, ReportView, SanctionView};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -74,9 +75,10 @@ pub async fn report(
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/reports", tag = "governance",
-    params(("space" = String, Path, description = "Space slug")),
+    params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
-        (status = 200, description = "Reports, newest first (reviewers and stewards)", body = Vec<ReportView>),
+        (status = 200, description = "Reports, newest first (reviewers and stewards)", body = Listing<ReportView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
@@ -85,8 +87,9 @@ pub async fn reports(
     State(app): State<App>,
     Auth(auth): Auth,
     ApiPath(space): ApiPath<String>,
-) -> Result<Json<Vec<ReportView>>, ApiError> {
-    Ok(Json(app.reports(&auth.actor, &space)?))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<ReportView>>, ApiError> {
+    Ok(Json(app.reports(&auth.actor, &space, list.request()?)?))
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/sanctions", tag = "governance",
@@ -118,9 +121,10 @@ pub async fn issue(
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/sanctions", tag = "governance",
-    params(("space" = String, Path, description = "Space slug"), SanctionsParams),
+    params(("space" = String, Path, description = "Space slug"), SanctionsParams, ListParams),
     responses(
-        (status = 200, description = "The sanctions issued here, newest first: why, by whom, until when", body = Vec<SanctionView>),
+        (status = 200, description = "The sanctions issued here, newest first: why, by whom, until when", body = Listing<SanctionView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
@@ -128,12 +132,15 @@ pub async fn list(
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
     ApiQuery(params): ApiQuery<SanctionsParams>,
-) -> Result<Json<Vec<SanctionView>>, ApiError> {
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<SanctionView>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
+    let user = params.user.as_deref();
     Ok(Json(app.list_sanctions(
         viewer,
         &space,
-        params.user.as_deref(),
+        user,
+        list.request()?,
     )?))
 }
 

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use crate::http::error::{ApiError, Problem};
 use crate::http::extract::{ApiQuery, MaybeAuth};
-use crate::service::{App, PageRefView, SearchQuery, SearchView};
+use crate::service::{App, Listing, PageRefView, SearchQuery, SearchView};
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -37,6 +37,8 @@ pub struct SuggestParams {
     pub q: String,
     /// Only this space.
     pub space: Option<String>,
+    /// How many: 1 to 500 like any list, of which 10 at most (the default).
+    pub limit: Option<usize>,
 }
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
@@ -67,7 +69,7 @@ pub async fn search(
 #[utoipa::path(get, path = "/api/v1/suggest", tag = "search",
     params(SuggestParams),
     responses(
-        (status = 200, description = "Up to 10 titles completing `q`, typo-tolerant", body = Vec<PageRefView>),
+        (status = 200, description = "Up to 10 titles completing `q`, typo-tolerant (one page: `next_cursor` is always null)", body = Listing<PageRefView>),
         (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -75,10 +77,10 @@ pub async fn suggest(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
     ApiQuery(params): ApiQuery<SuggestParams>,
-) -> Result<Json<Vec<PageRefView>>, ApiError> {
+) -> Result<Json<Listing<PageRefView>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
     Ok(Json(
-        app.suggest(viewer, &params.q, params.space.as_deref())
+        app.suggest(viewer, &params.q, params.space.as_deref(), params.limit)
             .await?,
     ))
 }

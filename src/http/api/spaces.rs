@@ -6,10 +6,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::ListParams;
 use crate::http::error::{ApiError, Problem};
-use crate::http::extract::{ApiJson, ApiPath, Auth, MaybeAuth};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::Standing;
-use crate::service::{App, JoinView, MemberDetailView, MemberView, SpaceDetailView, SpaceView};
+use crate::service::{
+    App, JoinView, Listing, MemberDetailView, MemberView, SpaceDetailView, SpaceView,
+};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,12 +38,18 @@ pub struct StandingBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces", tag = "spaces",
-    responses((status = 200, description = "The spaces the caller may see", body = Vec<SpaceView>)))]
+    params(ListParams),
+    responses(
+        (status = 200, description = "The spaces the caller may see, by slug", body = Listing<SpaceView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list_spaces(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
-) -> Result<Json<Vec<SpaceView>>, ApiError> {
-    Ok(Json(app.list_spaces(auth.as_ref().map(|a| &a.actor))?))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<SpaceView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    Ok(Json(app.list_spaces(viewer, list.request()?)?))
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces", tag = "spaces",
@@ -110,19 +119,20 @@ pub async fn join(
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/members", tag = "spaces",
-    params(("space" = String, Path, description = "Space slug")),
+    params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
-        (status = 200, description = "The members recorded in this space", body = Vec<MemberView>),
+        (status = 200, description = "The members recorded in this space", body = Listing<MemberView>),
+        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_members(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
-) -> Result<Json<Vec<MemberView>>, ApiError> {
-    Ok(Json(
-        app.list_members(auth.as_ref().map(|a| &a.actor), &space)?,
-    ))
+    ApiQuery(list): ApiQuery<ListParams>,
+) -> Result<Json<Listing<MemberView>>, ApiError> {
+    let viewer = auth.as_ref().map(|a| &a.actor);
+    Ok(Json(app.list_members(viewer, &space, list.request()?)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/members/{user}", tag = "spaces",
