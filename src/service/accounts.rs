@@ -319,7 +319,7 @@ impl App {
         let view = SessionView {
             token: new_token.token,
             expires_at,
-            user: account_view(user),
+            user: user.username.clone(),
             csrf_token,
         };
         Ok((view, (new_token.hash, credential)))

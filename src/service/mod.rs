@@ -9,6 +9,7 @@
 
 mod accounts;
 mod admin;
+mod answers;
 mod changes;
 mod disputes;
 mod edits;
@@ -30,6 +31,7 @@ mod views;
 use std::sync::Arc;
 
 pub use accounts::{Authenticated, Registrant, Registration};
+pub use answers::Answer;
 pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use error::{ServiceError, ServiceResult};
@@ -68,6 +70,7 @@ struct Inner {
     accounts: accounts::AccountGuards,
     renders: rendering::RenderCache,
     cpu: pool::CpuPool,
+    answers: answers::AnswerCache,
     /// Whether a pending revision conflicts with a published line.
     conflicts: quick_cache::sync::Cache<(RevisionId, Option<RevisionId>), bool>,
     search: std::sync::OnceLock<search::Search>,
@@ -83,6 +86,7 @@ impl App {
                 hasher: PasswordHasher::default(),
                 renders: rendering::RenderCache::new(config.limits.previews_per_minute),
                 cpu: pool::CpuPool::for_this_machine(),
+                answers: answers::AnswerCache::default(),
                 conflicts: quick_cache::sync::Cache::new(16_384),
                 search: std::sync::OnceLock::new(),
                 governance: spaces::GovernanceCache::default(),

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::answers::PageVersion;
 use super::spaces::Place;
 use super::{
     Actor, App, DiffView, ListRequest, Listing, PageSummaryView, PageView, RevisionTextView,
@@ -135,6 +136,34 @@ impl App {
             reverted_to: revision.reverted_to,
             base: revision.base,
         })
+    }
+
+    /// The version of what the page's answer shows an anonymous reader
+    /// (see `answers`), if its rendering is at hand; made without reading
+    /// its text. A page that does not answer 200 has none.
+    pub(super) fn page_version(
+        &self,
+        space: &str,
+        slug: &str,
+    ) -> ServiceResult<Option<PageVersion>> {
+        let (place, slug) = self.page_address(None, space, slug)?;
+        let Some(found) = self.find_page(&place.slug, &slug)? else {
+            return Ok(None);
+        };
+        let page = &found.page;
+        let Some(revision) = page.published.filter(|_| !page.deleted) else {
+            return Ok(None);
+        };
+        let Some(rendering) = self.rendering_epoch(revision) else {
+            return Ok(None);
+        };
+        Ok(Some(PageVersion {
+            page: page.id,
+            revision,
+            rendering,
+            dispute: self.store().open_dispute_of(page.id)?.map(|d| d.id),
+            redirected_from: found.redirected_from,
+        }))
     }
 
     /// The page as readers see it: its newest published revision, rendered.

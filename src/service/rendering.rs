@@ -34,14 +34,23 @@ const CACHE_BYTES: u64 = 128 * 1024 * 1024;
 #[derive(Clone)]
 struct HtmlWeight;
 
-impl quick_cache::Weighter<RevisionId, Arc<Rendered>> for HtmlWeight {
-    fn weight(&self, _: &RevisionId, rendered: &Arc<Rendered>) -> u64 {
-        rendered.html.len() as u64 + 512
+impl quick_cache::Weighter<RevisionId, Cached> for HtmlWeight {
+    fn weight(&self, _: &RevisionId, cached: &Cached) -> u64 {
+        cached.rendered.html.len() as u64 + 512
     }
 }
 
+/// A rendering kept, with the epoch it was made at: two renderings of one
+/// revision made at the same epoch are the same (nothing they show changed
+/// between them), so the epoch tells answers built on them apart.
+#[derive(Clone)]
+struct Cached {
+    rendered: Arc<Rendered>,
+    epoch: u64,
+}
+
 pub(super) struct RenderCache {
-    entries: quick_cache::sync::Cache<RevisionId, Arc<Rendered>, HtmlWeight>,
+    entries: quick_cache::sync::Cache<RevisionId, Cached, HtmlWeight>,
     /// Bumped on every change of a page's existence.
     epoch: AtomicU64,
     renders: AtomicU64,
@@ -160,8 +169,14 @@ impl App {
     ) {
         let cache = self.render_cache();
         if cache.epoch.load(Ordering::Acquire) == epoch {
-            cache.entries.insert(revision, rendered);
+            cache.entries.insert(revision, Cached { rendered, epoch });
         }
+    }
+
+    /// The epoch at which the cached rendering of `revision` was made, if
+    /// there is one.
+    pub(super) fn rendering_epoch(&self, revision: RevisionId) -> Option<u64> {
+        self.render_cache().entries.get(&revision).map(|c| c.epoch)
     }
 
     /// The rendering of a published revision, from the cache when it can.
@@ -171,8 +186,8 @@ impl App {
         revision: &Revision,
         markdown: &str,
     ) -> ServiceResult<Arc<Rendered>> {
-        if let Some(rendered) = self.render_cache().entries.get(&revision.id) {
-            return Ok(rendered);
+        if let Some(cached) = self.render_cache().entries.get(&revision.id) {
+            return Ok(cached.rendered);
         }
         let (rendered, epoch) = self.render_fresh(space, Arc::from(markdown)).await?;
         self.cache_rendering(revision.id, rendered.clone(), epoch);

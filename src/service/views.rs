@@ -23,7 +23,8 @@ pub struct SessionView {
     /// The bearer token. Shown once; the server keeps only its hash.
     pub token: String,
     pub expires_at: Timestamp,
-    pub user: AccountView,
+    /// The username (the whole account is at `GET /me`).
+    pub user: String,
     /// Send it as `X-CSRF-Token` on unsafe requests authenticated by the cookie.
     pub csrf_token: String,
 }

@@ -256,7 +256,7 @@ async fn etags_and_conditional_requests() {
     let first = alice.edit("main", "Page", "un\n", None).await;
     let response = app.get(&page_path("main", "Page")).await;
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-    assert_eq!(etag, format!("\"{first}\""));
+    assert!(etag.starts_with(&format!("\"{first}.")), "{etag}");
     let response = app
         .request(Method::GET, &page_path("main", "Page"))
         .header("if-none-match", &etag)
@@ -280,6 +280,49 @@ async fn etags_and_conditional_requests() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_etag_changes_when_a_red_link_turns_blue() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    alice
+        .edit("main", "Source", "Voir [[Cible]].\n", None)
+        .await;
+    let before = app.get(&page_path("main", "Source")).await;
+    let etag = before.headers()["etag"].to_str().unwrap().to_owned();
+    let html = json_of(before).await["html"].as_str().unwrap().to_owned();
+    assert!(html.contains("wikilink new"), "{html}");
+    // Asked again, the same bytes: the same validator, and 304.
+    let again = app.get(&page_path("main", "Source")).await;
+    assert_eq!(again.headers()["etag"], etag.as_str());
+    alice.edit("main", "Cible", "Me voici.\n", None).await;
+    // The revision is the same, the html is not: the old ETag gets 200.
+    let response = app
+        .request(Method::GET, &page_path("main", "Source"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let new_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+    let html = json_of(response).await["html"].as_str().unwrap().to_owned();
+    assert!(!html.contains("wikilink new"), "{html}");
+    // The new ETag still names the revision for If-Match.
+    let page = json_of(app.get(&page_path("main", "Source")).await).await;
+    let edited = alice
+        .request(Method::PUT, &page_path("main", "Source"))
+        .header("if-match", &new_etag)
+        .json(&json!({"markdown": "Voir [[Cible]] encore.\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+    assert_eq!(
+        json_of(edited).await["revision"]["parent"],
+        page["revision"]["id"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,9 @@
 //! Pages: read, write, delete, move, revert, history, revisions, diffs, lists.
 
+use std::sync::Arc;
+
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +16,7 @@ use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, Optional
 use crate::model::RevisionId;
 use crate::service::{
     App, DiffView, EditRequest, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
-    WriteStatus, WriteView,
+    ServiceError, WriteStatus, WriteView,
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -66,7 +69,8 @@ fn etag(revision: RevisionId) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{revision}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-/// The revision an `If-Match` header names (`"42"`), if any.
+/// The revision an `If-Match` header names, if any: a write's ETag
+/// (`"42"`) or a read's (`"42.<digest>"`), whose revision comes first.
 fn if_match(headers: &HeaderMap) -> Result<Option<RevisionId>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
@@ -77,8 +81,11 @@ fn if_match(headers: &HeaderMap) -> Result<Option<RevisionId>, ApiError> {
         .strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(text);
-    inner.parse::<RevisionId>().map(Some).map_err(|_| {
-        ApiError::invalid_input("If-Match must be the page's ETag, a revision id such as \"42\"")
+    let revision = inner
+        .split_once('.')
+        .map_or(inner, |(revision, _)| revision);
+    revision.parse::<RevisionId>().map(Some).map_err(|_| {
+        ApiError::invalid_input("If-Match must be the page's ETag, such as \"42\" or \"42.1f3a…\"")
     })
 }
 
@@ -138,7 +145,7 @@ pub async fn list_pages(
            ("If-None-Match" = Option<String>, Header, description = "An ETag seen before: 304 if unchanged")),
     responses(
         (status = 200, description = "The page as readers see it. After a move, the old slug answers with `redirected_from`.", body = PageView,
-            headers(("ETag" = String, description = "`\"<revision id>\"`"))),
+            headers(("ETag" = String, description = "`\"<revision id>.<digest>\"`: changes whenever the answer's bytes do (a new revision, a link turning blue, a dispute); `If-Match` takes it (or `\"<revision id>\"`)"))),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
         (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "`deleted`: the page's head is a deletion", body = Problem, content_type = "application/problem+json"),
@@ -150,22 +157,33 @@ pub async fn get_page(
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
-    let page = app.read_page(viewer, &space, &slug).await?;
-    let tag = etag(page.revision.id);
+    let encode = |page: &PageView| {
+        serde_json::to_vec(page).map_err(|error| ServiceError::Internal(error.to_string()))
+    };
+    let answer = app
+        .page_answer(viewer, &space, &slug, "json", encode)
+        .await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, tag.clone());
+    if let Ok(tag) = HeaderValue::from_str(&answer.etag) {
+        headers.insert(header::ETAG, tag);
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     let unchanged = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
-                .any(|t| t.trim() == "*" || t.trim().as_bytes() == tag.as_bytes())
+                .any(|t| t.trim() == "*" || t.trim() == answer.etag)
         });
     if unchanged {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }
-    Ok((headers, Json(page)).into_response())
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = Body::from(Bytes::from_owner(Arc::clone(&answer.body)));
+    Ok((headers, body).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/spaces/{space}/pages/{slug}", tag = "pages",
