@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::charter::{Charter, JoinPolicy, Visibility};
+use super::charter::{Charter, JoinPolicy, Subspaces, Visibility};
 use super::votes::rule_for;
 use crate::model::{ErrorCode, ProposalKind, Standing, Timestamp};
 
@@ -66,8 +66,13 @@ pub enum Action<'a> {
     Read,
     /// Become a member.
     Join,
-    /// Write a revision of a page (create, edit, delete, revert, move).
+    /// Write a revision of a page (create, edit, delete, revert).
     Edit { page: &'a PageFacts, bytes: u64 },
+    /// Give a page a new title: like an edit, but it cannot wait for
+    /// review, so it takes the standing that publishes directly.
+    Move { page: &'a PageFacts },
+    /// See the review queue.
+    SeeQueue,
     /// Approve or reject a pending revision.
     Review {
         /// The actor wrote the revision.
@@ -92,6 +97,15 @@ pub enum Action<'a> {
     Sanction { target: Option<Standing> },
     /// Open a dispute over a page.
     Dispute,
+    /// Create a space: a child of this one (the context's charter is the
+    /// parent's), or a top-level one (`anyone_may`: the instance setting
+    /// `space_creation`; otherwise administrators only).
+    CreateSpace { child: bool, anyone_may: bool },
+    /// Appeal a sanction (only its subject does).
+    Appeal { own_sanction: bool },
+    /// Use one of the instance administrators' powers (`granted`: the
+    /// configuration lists it).
+    UseAdminPower { power: &'static str, granted: bool },
 }
 
 /// Why an edit waits for review.
@@ -141,6 +155,14 @@ pub enum Denial {
     NotEligible,
     /// Sanctioning a member of one's own standing or above.
     Outranked,
+    /// Only instance administrators may.
+    AdministratorsOnly,
+    /// The instance's configuration does not give administrators this power.
+    PowerNotGranted {
+        power: &'static str,
+    },
+    /// Only the sanctioned member appeals their sanction.
+    NotTheirs,
 }
 
 impl Denial {
@@ -154,7 +176,11 @@ impl Denial {
             Denial::Banned => ErrorCode::Banned,
             Denial::RateLimited { .. } => ErrorCode::RateLimited,
             Denial::TooLarge { .. } => ErrorCode::TooLarge,
-            Denial::Forbidden { .. } | Denial::Outranked => ErrorCode::Forbidden,
+            Denial::Forbidden { .. }
+            | Denial::Outranked
+            | Denial::AdministratorsOnly
+            | Denial::PowerNotGranted { .. }
+            | Denial::NotTheirs => ErrorCode::Forbidden,
             Denial::SelfApproval => ErrorCode::SelfApproval,
             Denial::ConflictOfInterest => ErrorCode::ConflictOfInterest,
             Denial::NeedsProposal => ErrorCode::NeedsProposal,
@@ -204,6 +230,11 @@ impl Denial {
                 "you were not among the members eligible to vote when this proposal opened"
                     .to_owned()
             }
+            Denial::AdministratorsOnly => "only instance administrators may do this".to_owned(),
+            Denial::PowerNotGranted { power } => {
+                format!("this instance does not give its administrators the {power} power")
+            }
+            Denial::NotTheirs => "only the sanctioned member appeals a sanction".to_owned(),
         }
     }
 }
@@ -230,6 +261,8 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
         Action::Read => decide_read(context),
         Action::Join => decide_join(context),
         Action::Edit { page, bytes } => decide_edit(context, page, *bytes),
+        Action::Move { page } => decide_move(context, page),
+        Action::SeeQueue => decide_seeing_the_queue(context),
         Action::Review {
             own_revision,
             restores_own_work,
@@ -242,6 +275,62 @@ pub fn decide(context: &Context<'_>, action: &Action<'_>) -> Decision {
         Action::Report => decide_report(context),
         Action::Sanction { target } => decide_sanction(context, *target),
         Action::Dispute => decide_dispute(context),
+        Action::CreateSpace { child, anyone_may } => {
+            decide_space_creation(context, *child, *anyone_may)
+        }
+        Action::Appeal { own_sanction } => match own_sanction {
+            // Appealing is the sanctioned member's right, whatever the sanction.
+            true => Decision::Allow,
+            false => Decision::Deny(Denial::NotTheirs),
+        },
+        Action::UseAdminPower { power, granted } => match (context.actor.is_admin, granted) {
+            (false, _) => Decision::Deny(Denial::AdministratorsOnly),
+            (true, false) => Decision::Deny(Denial::PowerNotGranted { power }),
+            (true, true) => Decision::Allow,
+        },
+    }
+}
+
+/// A move publishes at once or not at all: where an edit would wait for
+/// review, a move is refused, naming the standing it takes.
+fn decide_move(context: &Context<'_>, page: &PageFacts) -> Decision {
+    match decide_edit(context, page, 0) {
+        Decision::Queue(_) => Decision::Deny(Denial::Forbidden {
+            required: context
+                .charter
+                .edit
+                .publish_directly_min
+                .max(Standing::Newcomer),
+        }),
+        decision => decision,
+    }
+}
+
+/// Members see what waits for review.
+fn decide_seeing_the_queue(context: &Context<'_>) -> Decision {
+    match context.actor.standing {
+        Some(_) => Decision::Allow,
+        None => Decision::Deny(Denial::NotMember),
+    }
+}
+
+/// A child space comes from a steward of the parent whose charter lets
+/// stewards make them, else from a proposal; a top-level one from anyone
+/// the instance lets (administrators at least).
+fn decide_space_creation(context: &Context<'_>, child: bool, anyone_may: bool) -> Decision {
+    if !child {
+        return match anyone_may || context.actor.is_admin {
+            true => Decision::Allow,
+            false => Decision::Deny(Denial::AdministratorsOnly),
+        };
+    }
+    if let Some(denial) = sanctioned(context) {
+        return Decision::Deny(denial);
+    }
+    let by_stewards = context.charter.subspaces == Subspaces::Stewards;
+    match (by_stewards, context.actor.standing) {
+        (true, Some(Standing::Steward)) => Decision::Allow,
+        _ => Decision::Deny(Denial::NeedsProposal),
     }
 }
 

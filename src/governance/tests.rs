@@ -565,6 +565,148 @@ fn joining_follows_the_policy() {
 }
 
 #[test]
+fn moves_publish_at_once_or_not_at_all() {
+    let default = Charter::default();
+    let home = page("Accueil");
+    let cases = [
+        (
+            actor(Some(Newcomer)),
+            Decision::Deny(Denial::Forbidden {
+                required: Contributor,
+            }),
+        ),
+        (actor(Some(Contributor)), Decision::Allow),
+        (
+            actor(None),
+            Decision::Deny(Denial::Forbidden {
+                required: Contributor,
+            }),
+        ),
+        (
+            ActorFacts {
+                sanctions: vec![SanctionKind::Probation],
+                ..actor(Some(Steward))
+            },
+            Decision::Deny(Denial::Forbidden {
+                required: Contributor,
+            }),
+        ),
+    ];
+    for (who, expected) in cases {
+        check(&default, &who, Action::Move { page: &home }, expected);
+    }
+    let closed = charter(json!({"join": "approval"}));
+    check(
+        &closed,
+        &actor(None),
+        Action::Move { page: &home },
+        Decision::Deny(Denial::NotMember),
+    );
+}
+
+#[test]
+fn spaces_powers_appeals_and_the_queue() {
+    let by_stewards = charter(json!({"subspaces": "stewards"}));
+    let by_vote = charter(json!({"subspaces": "vote"}));
+    let child = Action::CreateSpace {
+        child: true,
+        anyone_may: true,
+    };
+    check(
+        &by_stewards,
+        &actor(Some(Steward)),
+        child.clone(),
+        Decision::Allow,
+    );
+    check(
+        &by_stewards,
+        &actor(Some(Reviewer)),
+        child.clone(),
+        Decision::Deny(Denial::NeedsProposal),
+    );
+    check(
+        &by_vote,
+        &actor(Some(Steward)),
+        child.clone(),
+        Decision::Deny(Denial::NeedsProposal),
+    );
+    let suspended = ActorFacts {
+        sanctions: vec![SanctionKind::Suspension],
+        ..actor(Some(Steward))
+    };
+    check(
+        &by_stewards,
+        &suspended,
+        child,
+        Decision::Deny(Denial::Suspended { until: None }),
+    );
+    let top = |anyone_may| Action::CreateSpace {
+        child: false,
+        anyone_may,
+    };
+    let default = Charter::default();
+    let admin = ActorFacts {
+        is_admin: true,
+        ..actor(None)
+    };
+    check(&default, &actor(None), top(true), Decision::Allow);
+    check(
+        &default,
+        &actor(None),
+        top(false),
+        Decision::Deny(Denial::AdministratorsOnly),
+    );
+    check(&default, &admin, top(false), Decision::Allow);
+    let power = |granted| Action::UseAdminPower {
+        power: "takedown",
+        granted,
+    };
+    check(&default, &admin, power(true), Decision::Allow);
+    check(
+        &default,
+        &admin,
+        power(false),
+        Decision::Deny(Denial::PowerNotGranted { power: "takedown" }),
+    );
+    check(
+        &default,
+        &actor(Some(Steward)),
+        power(true),
+        Decision::Deny(Denial::AdministratorsOnly),
+    );
+    let banned = ActorFacts {
+        sanctions: vec![SanctionKind::Ban],
+        ..actor(None)
+    };
+    check(
+        &default,
+        &banned,
+        Action::Appeal { own_sanction: true },
+        Decision::Allow,
+    );
+    check(
+        &default,
+        &actor(Some(Steward)),
+        Action::Appeal {
+            own_sanction: false,
+        },
+        Decision::Deny(Denial::NotTheirs),
+    );
+    check(
+        &default,
+        &actor(Some(Newcomer)),
+        Action::SeeQueue,
+        Decision::Allow,
+    );
+    check(
+        &default,
+        &actor(None),
+        Action::SeeQueue,
+        Decision::Deny(Denial::NotMember),
+    );
+}
+
+#[test]
 fn join_requests_are_accepted_by_reviewers_in_good_standing() {
     let default = Charter::default();
     let cases = [
@@ -750,6 +892,11 @@ enum AnyAction {
     },
     Appoint(Standing),
     AcceptJoin,
+    Move(&'static str),
+    SeeQueue,
+    CreateSpace(bool, bool),
+    Appeal(bool),
+    UseAdminPower(bool),
     MassRollback,
     Propose(ProposalKind),
     Vote(bool),
@@ -775,6 +922,11 @@ fn any_action() -> impl Strategy<Value = AnyAction> {
             .prop_map(|(own, restores)| AnyAction::Review { own, restores }),
         standing().prop_map(AnyAction::Appoint),
         Just(AnyAction::AcceptJoin),
+        prop_oneof![Just("Charte"), Just("Accueil"), Just("Talk:Charte")].prop_map(AnyAction::Move),
+        Just(AnyAction::SeeQueue),
+        (any::<bool>(), any::<bool>()).prop_map(|(c, a)| AnyAction::CreateSpace(c, a)),
+        any::<bool>().prop_map(AnyAction::Appeal),
+        any::<bool>().prop_map(AnyAction::UseAdminPower),
         Just(AnyAction::MassRollback),
         prop_oneof![
             Just(ProposalKind::CharterChange),
@@ -826,6 +978,35 @@ fn run(charter: &Charter, actor: &ActorFacts, action: &AnyAction) -> Decision {
         ),
         AnyAction::Appoint(to) => decide(&context, &Action::Appoint { to: *to }),
         AnyAction::AcceptJoin => decide(&context, &Action::AcceptJoin),
+        AnyAction::Move(slug) => {
+            let page = PageFacts {
+                slug: (*slug).to_owned(),
+                locked_to: None,
+                talk: slug.starts_with("Talk:"),
+            };
+            decide(&context, &Action::Move { page: &page })
+        }
+        AnyAction::SeeQueue => decide(&context, &Action::SeeQueue),
+        AnyAction::CreateSpace(child, anyone_may) => decide(
+            &context,
+            &Action::CreateSpace {
+                child: *child,
+                anyone_may: *anyone_may,
+            },
+        ),
+        AnyAction::Appeal(own_sanction) => decide(
+            &context,
+            &Action::Appeal {
+                own_sanction: *own_sanction,
+            },
+        ),
+        AnyAction::UseAdminPower(granted) => decide(
+            &context,
+            &Action::UseAdminPower {
+                power: "takedown",
+                granted: *granted,
+            },
+        ),
         AnyAction::MassRollback => decide(&context, &Action::MassRollback),
         AnyAction::Propose(kind) => decide(&context, &Action::Propose { kind: *kind }),
         AnyAction::Vote(eligible) => decide(

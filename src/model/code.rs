@@ -4,11 +4,12 @@
 //! the JSON API (problem+json) and the web pages both map from it.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 macro_rules! error_codes {
     ($($variant:ident = $code:literal, $status:literal, $title:literal;)*) => {
         /// A stable, machine-readable reason (the `code` of a problem).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
             $($variant,)*

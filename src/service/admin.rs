@@ -6,23 +6,25 @@
 use super::sanctions::clean_reason;
 use super::{Actor, App, MemberView, ServiceError, ServiceResult};
 use crate::config::AdminPower;
+use crate::governance::{Action, ActorFacts, Charter, Decision};
 use crate::model::{ErrorCode, EventKind, PageSlug, RevisionId, SpaceSlug, Standing};
 use crate::store::{MembershipChange, PreparedText, Requires, Takedown};
 
 impl App {
     fn check_power(&self, actor: &Actor, power: AdminPower) -> ServiceResult<()> {
-        if !actor.is_admin {
-            return Err(ServiceError::Forbidden(
-                "only instance administrators use admin powers".to_owned(),
-            ));
+        let facts = ActorFacts {
+            is_admin: actor.is_admin,
+            ..ActorFacts::default()
+        };
+        let granted = self.config().governance.admin_powers.contains(&power);
+        let action = Action::UseAdminPower {
+            power: power.name(),
+            granted,
+        };
+        match self.decide_under(&facts, &Charter::default(), &action) {
+            Decision::Deny(denial) => Err(ServiceError::Denied(denial)),
+            _ => Ok(()),
         }
-        if !self.config().governance.admin_powers.contains(&power) {
-            return Err(ServiceError::Forbidden(format!(
-                "this instance does not give administrators the {} power",
-                power.name()
-            )));
-        }
-        Ok(())
     }
 
     /// Takes down the text of `revision` (and of every revision of its page

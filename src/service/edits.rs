@@ -17,8 +17,8 @@ use super::rendering::within_budget;
 use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
-use crate::governance::{Action, Decision, Denial, PageFacts};
-use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp};
+use crate::governance::{Action, Decision, PageFacts};
+use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Timestamp};
 use crate::render::Rendered;
 use crate::store::{
     Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, SanctionsSeen,
@@ -599,25 +599,9 @@ impl App {
                 if *affected == page.slug {
                     open_dispute = dispute;
                 }
-                match self.decide(
-                    &facts,
-                    &place,
-                    &Action::Edit {
-                        page: &facts_page,
-                        bytes: 0,
-                    },
-                ) {
-                    Decision::Allow => {}
-                    Decision::Deny(denial) => return Err(ServiceError::Denied(denial)),
-                    Decision::Queue(_) => {
-                        return Err(ServiceError::Denied(Denial::Forbidden {
-                            required: place
-                                .charter
-                                .edit
-                                .publish_directly_min
-                                .max(Standing::Newcomer),
-                        }));
-                    }
+                let action = Action::Move { page: &facts_page };
+                if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
+                    return Err(ServiceError::Denied(denial));
                 }
             }
             let shown = self.load_revision(line)?;

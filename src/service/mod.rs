@@ -7,6 +7,7 @@
 //! decide who may do what. Errors are [`ServiceError`] values with stable
 //! codes; the HTTP layer maps them to statuses in one place.
 
+mod abilities;
 mod accounts;
 mod admin;
 mod answers;

@@ -211,6 +211,7 @@ impl App {
             redirected_from: found.redirected_from,
             created_at: page.created_at,
             updated_at: page.updated_at,
+            actions: self.page_actions(viewer, &place, page)?,
         })
     }
 

@@ -11,7 +11,7 @@ use super::{
     Actor, App, ListRequest, Listing, Order, ReviewItemView, ReviewOutcomeView, ServiceError,
     ServiceResult,
 };
-use crate::governance::{Action, Decision, Denial};
+use crate::governance::{Action, ActorFacts, Decision};
 use crate::model::{
     ErrorCode, PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
 };
@@ -162,8 +162,12 @@ impl App {
         list: ListRequest<'_>,
     ) -> ServiceResult<Listing<ReviewItemView>> {
         let place = self.place(viewer, space)?;
-        if !self.is_member(viewer, &place)? {
-            return Err(ServiceError::Denied(Denial::NotMember));
+        let facts = match viewer {
+            Some(actor) => self.actor_facts(actor, &place)?,
+            None => ActorFacts::default(),
+        };
+        if let Decision::Deny(denial) = self.decide(&facts, &place, &Action::SeeQueue) {
+            return Err(ServiceError::Denied(denial));
         }
         let reports = self.store().reports(&place.slug)?;
         let pending = self.store().pending(&place.slug)?;

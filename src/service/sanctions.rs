@@ -275,10 +275,12 @@ impl App {
                 )));
             }
         };
-        if sanction.user != actor.id {
-            return Err(ServiceError::Forbidden(
-                "only the sanctioned member appeals a sanction".to_owned(),
-            ));
+        let facts = self.actor_facts(actor, &place)?;
+        let own_sanction = sanction.user == actor.id;
+        if let Decision::Deny(denial) =
+            self.decide(&facts, &place, &Action::Appeal { own_sanction })
+        {
+            return Err(ServiceError::Denied(denial));
         }
         if sanction.appeal.is_some() {
             return Err(already_appealed(id));

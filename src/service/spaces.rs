@@ -15,7 +15,7 @@ use super::{
 };
 use crate::governance::charter::apply_patch;
 use crate::governance::{
-    Action, ActorFacts, Charter, Context, Decision, Denial, MemberFacts, Visibility, decide,
+    Action, ActorFacts, Charter, Context, Decision, MemberFacts, Visibility, decide,
     missing_for_next,
 };
 use crate::model::{ErrorCode, EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
@@ -342,9 +342,20 @@ impl App {
         place: &Place,
         action: &Action<'_>,
     ) -> Decision {
+        self.decide_under(facts, &place.charter, action)
+    }
+
+    /// Asks the engine under `charter` (the instance's default one for
+    /// what happens outside any space).
+    pub(super) fn decide_under(
+        &self,
+        facts: &ActorFacts,
+        charter: &Charter,
+        action: &Action<'_>,
+    ) -> Decision {
         let context = Context {
             now: Timestamp::now(),
-            charter: &place.charter,
+            charter,
             actor: facts,
         };
         decide(&context, action)
@@ -384,6 +395,7 @@ impl App {
             parent: place.space.parent.clone(),
             charter: serde_json::to_value(&*place.charter).unwrap_or_default(),
             created_at: place.space.created_at,
+            actions: self.space_actions(viewer, &place)?,
         })
     }
 
@@ -403,24 +415,32 @@ impl App {
         let title = clean_title(title)?;
         let patch = charter.unwrap_or_else(|| Value::Object(Default::default()));
         for _ in 0..MAX_SPACE_ATTEMPTS {
+            let anyone_may = self.config().governance.anyone_creates_spaces;
             let (parent_charter, parent_slug, based_on) = match parent {
                 None => {
-                    if !self.config().governance.anyone_creates_spaces && !actor.is_admin {
-                        return Err(ServiceError::Forbidden(
-                            "on this instance, only administrators create top-level spaces"
-                                .to_owned(),
-                        ));
+                    let facts = ActorFacts {
+                        is_admin: actor.is_admin,
+                        ..ActorFacts::default()
+                    };
+                    let charter = Charter::default();
+                    let action = Action::CreateSpace {
+                        child: false,
+                        anyone_may,
+                    };
+                    if let Decision::Deny(denial) = self.decide_under(&facts, &charter, &action) {
+                        return Err(ServiceError::Denied(denial));
                     }
-                    (Arc::new(Charter::default()), None, Vec::new())
+                    (Arc::new(charter), None, Vec::new())
                 }
                 Some(parent) => {
                     let place = self.place(Some(actor), parent)?;
-                    let standing = self.membership(actor.id, &place)?.map(|(_, m)| m.standing);
-                    let allowed = place.charter.subspaces
-                        == crate::governance::charter::Subspaces::Stewards
-                        && standing == Some(Standing::Steward);
-                    if !allowed {
-                        return Err(ServiceError::Denied(Denial::NeedsProposal));
+                    let facts = self.actor_facts(actor, &place)?;
+                    let action = Action::CreateSpace {
+                        child: true,
+                        anyone_may,
+                    };
+                    if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
+                        return Err(ServiceError::Denied(denial));
                     }
                     (
                         Arc::clone(&place.charter),
@@ -429,7 +449,8 @@ impl App {
                     )
                 }
             };
-            let resolved = apply_patch(&parent_charter, &patch)?;
+            // Refused here, naming the field, if it does not resolve.
+            apply_patch(&parent_charter, &patch)?;
             let new = NewSpace {
                 slug: slug.clone(),
                 title: title.clone(),
@@ -456,13 +477,7 @@ impl App {
                 Err(error) => return Err(error.into()),
             };
             self.inner.governance.charters_changed();
-            return Ok(SpaceDetailView {
-                slug: space.slug,
-                title: space.title,
-                parent: space.parent,
-                charter: serde_json::to_value(&resolved).unwrap_or_default(),
-                created_at: space.created_at,
-            });
+            return self.get_space(Some(actor), &space.slug);
         }
         Err(ServiceError::Busy)
     }

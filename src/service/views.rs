@@ -1,12 +1,16 @@
 //! What the use cases return: the shapes of the API's responses (serde +
 //! OpenAPI schemas). Field names here are the contract of `api.md`.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::diff::Hunk;
+use crate::governance::{PageAction, SpaceAction};
 use crate::model::{
-    EventKind, EventSeq, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
+    ErrorCode, EventKind, EventSeq, RevisionId, RevisionKind, RevisionState, Standing, Timestamp,
+    UserId,
 };
 use crate::render::{FrontMatter, Html, TocEntry};
 
@@ -80,6 +84,8 @@ pub struct SpaceDetailView {
     #[schema(value_type = Object)]
     pub charter: serde_json::Value,
     pub created_at: Timestamp,
+    /// What the viewer may do in this space, and why not when they may not.
+    pub actions: BTreeMap<SpaceAction, ActionView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -197,6 +203,29 @@ pub struct PageView {
     pub redirected_from: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// What the reader may do on this page, and why not when they may not.
+    pub actions: BTreeMap<PageAction, ActionView>,
+}
+
+/// What the engine says of one action for this viewer, here and now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionView {
+    /// `allow`: it happens; `queue`: it waits for review; `deny`: it is refused.
+    pub decision: DecisionKind,
+    /// Why it is refused (`deny` only): the code the action would answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<ErrorCode>,
+    /// The rule behind a `queue` or a `deny`, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Allow,
+    Queue,
+    Deny,
 }
 
 /// The answer to every write of a page.

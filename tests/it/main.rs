@@ -2,6 +2,7 @@
 //! data folder and talks HTTP to it (crash tests run the real binary).
 //! One test binary with modules, so it links once.
 
+mod abilities;
 mod accounts;
 mod admin_powers;
 mod concurrency;
