@@ -305,6 +305,8 @@ pub async fn expect_problem(response: Response, status: StatusCode, code: &str) 
 
 /// Where the shared test corpora live, or `None` (with a loud note) when
 /// they are absent, so a test never passes silently without its data.
+/// Under CI (`CI` set) an absent corpus fails the test: there, a skip
+/// would be a pass that checked nothing.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
     let root = std::env::var_os("OSTROM_SHARED_DATA")
         .map(PathBuf::from)
@@ -312,6 +314,11 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
     let path = root.join(relative);
     if path.exists() {
         Some(path)
+    } else if std::env::var_os("CI").is_some() {
+        panic!(
+            "{} is absent, and under CI a test that needs it must not pass without it (set OSTROM_SHARED_DATA)",
+            path.display()
+        );
     } else {
         // Written to the real stderr, past the test harness's capture, so
         // the skip shows even when the test passes.
