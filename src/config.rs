@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
+use crate::model::Clock;
 use crate::render::RemoteImages;
 use crate::search::Lang;
 
@@ -31,6 +32,8 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name
     /// the client; from anyone else those headers are ignored.
     pub trusted_proxies: Vec<IpNet>,
+    /// Where the instance reads the time (tests move it forward).
+    pub clock: Clock,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +139,7 @@ impl Config {
             remote_images: RemoteImages::Show,
             public_url: None,
             trusted_proxies: Vec::new(),
+            clock: Clock::system(),
             governance: GovernanceSettings {
                 anyone_creates_spaces: true,
                 tick: Duration::from_secs(1),

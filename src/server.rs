@@ -45,7 +45,7 @@ pub fn open_store(config: &Config) -> Result<Store, ServerError> {
         path: config.data_dir().to_owned(),
         source,
     })?;
-    Ok(Store::open(&config.store_dir())?)
+    Ok(Store::open_on(&config.store_dir(), config.clock.clone())?)
 }
 
 /// A server running in this process (for tests and the CLI).

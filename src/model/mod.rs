@@ -8,7 +8,7 @@ mod timestamp;
 
 pub use code::ErrorCode;
 pub use names::{InvalidName, PageSlug, SpaceSlug, Username, validate_password};
-pub use timestamp::Timestamp;
+pub use timestamp::{Clock, Timestamp};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,7 +1,11 @@
-//! UTC instants with millisecond precision, shown as RFC 3339 everywhere.
+//! UTC instants with millisecond precision, shown as RFC 3339 everywhere,
+//! and the [`Clock`] the application reads them from.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
@@ -9,12 +13,40 @@ use time::format_description::well_known::Rfc3339;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::openapi::{RefOr, Schema};
 
+/// Where the application reads the time: the system clock, moved forward by
+/// whatever [`Clock::advance`] added. Production never advances it; tests
+/// do, to reach a deadline, an expiry or a promotion without waiting for
+/// it. Clones share one clock.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    ahead_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    pub fn now(&self) -> Timestamp {
+        let ahead = self.ahead_ms.load(Ordering::Acquire);
+        Timestamp(Timestamp::system_now().0.saturating_add(ahead))
+    }
+
+    /// Moves this clock (and its clones) forward.
+    pub fn advance(&self, by: Duration) {
+        let millis = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.ahead_ms.fetch_add(millis, Ordering::AcqRel);
+    }
+}
+
 /// Milliseconds since the Unix epoch, UTC. Stored as an integer, shown as RFC 3339.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
 impl Timestamp {
-    pub fn now() -> Self {
+    /// The system's time. The application reads its [`Clock`] instead.
+    fn system_now() -> Self {
         let now = OffsetDateTime::now_utc();
         Self((now.unix_timestamp_nanos() / 1_000_000) as i64)
     }

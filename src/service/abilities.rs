@@ -10,7 +10,7 @@ use super::{ActionView, Actor, App, DecisionKind, ServiceResult};
 use crate::governance::{
     Ability, ActorFacts, Context, Decision, PageFacts, PageScene, page_abilities, space_abilities,
 };
-use crate::model::{ErrorCode, PageSlug, RevisionState, Timestamp};
+use crate::model::{ErrorCode, PageSlug, RevisionState};
 use crate::store::Page;
 
 fn view(decision: &Decision) -> ActionView {
@@ -82,7 +82,7 @@ impl App {
             _ => false,
         };
         let context = Context {
-            now: Timestamp::now(),
+            now: self.now(),
             charter: &place.charter,
             actor: &facts,
         };
@@ -102,7 +102,7 @@ impl App {
     ) -> ServiceResult<BTreeMap<crate::governance::SpaceAction, ActionView>> {
         let facts = self.viewer_facts(viewer, place)?;
         let context = Context {
-            now: Timestamp::now(),
+            now: self.now(),
             charter: &place.charter,
             actor: &facts,
         };

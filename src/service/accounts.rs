@@ -306,7 +306,7 @@ impl App {
     fn new_session(&self, user: &User) -> ServiceResult<(SessionView, ([u8; 32], Credential))> {
         let new_token = token::generate("ost_s_")?;
         let csrf_token = token::random_hex()?;
-        let now = Timestamp::now();
+        let now = self.now();
         let expires_at = now.plus_seconds(self.config().sessions.ttl.as_secs() as i64);
         let credential = Credential {
             user: user.id,
@@ -338,10 +338,7 @@ impl App {
         let Some(credential) = self.store().credential(&token_hash)? else {
             return Ok(None);
         };
-        if credential
-            .expires_at
-            .is_some_and(|at| at <= Timestamp::now())
-        {
+        if credential.expires_at.is_some_and(|at| at <= self.now()) {
             return Ok(None);
         }
         let Some(user) = self.store().user(credential.user)? else {
@@ -402,7 +399,7 @@ impl App {
                 "a token name is 1 to 64 characters, without control characters".to_owned(),
             ));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let expires_at = expires_at
             .map(|text| {
                 Timestamp::parse_rfc3339(text)
@@ -469,10 +466,7 @@ impl App {
 
     /// Deletes expired sessions; run periodically by the server.
     pub async fn purge_expired_sessions(&self) -> ServiceResult<usize> {
-        Ok(self
-            .store()
-            .purge_expired_credentials(Timestamp::now())
-            .await?)
+        Ok(self.store().purge_expired_credentials(self.now()).await?)
     }
 
     pub fn session_ttl(&self) -> Duration {

@@ -10,9 +10,7 @@ use super::spaces::Place;
 use super::{Actor, App, DisputeView, ServiceError, ServiceResult};
 use super::{ListRequest, Listing, Order};
 use crate::governance::{Action, Decision};
-use crate::model::{
-    DisputeState, ErrorCode, PageId, PageSlug, RevisionKind, RevisionState, Timestamp,
-};
+use crate::model::{DisputeState, ErrorCode, PageId, PageSlug, RevisionKind, RevisionState};
 use crate::store::{Dispute, NewDispute, Page, StoreError};
 
 /// Published revisions of a page looked at when counting reverts, newest
@@ -138,9 +136,8 @@ impl App {
             .map(|at| at.millis() + 1)
             .max()
             .unwrap_or(i64::MIN);
-        let since = (Timestamp::now().millis()
-            - (rule.window.seconds() as i64).saturating_mul(1000))
-        .max(settled);
+        let since = (self.now().millis() - (rule.window.seconds() as i64).saturating_mul(1000))
+            .max(settled);
         // Oldest first, published only: the line readers saw.
         let mut history = self
             .store()

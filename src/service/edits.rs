@@ -18,7 +18,7 @@ use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
 use crate::governance::{Action, Decision, PageFacts};
-use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState, Timestamp};
+use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState};
 use crate::render::Rendered;
 use crate::store::{
     Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, SanctionsSeen,
@@ -266,11 +266,9 @@ impl App {
             };
             match self.store().append_revision(new).await {
                 Ok((page, revision)) => {
-                    self.inner.governance.note_edit(
-                        place.slug.as_str(),
-                        who.actor.id,
-                        Timestamp::now(),
-                    );
+                    self.inner
+                        .governance
+                        .note_edit(place.slug.as_str(), who.actor.id, self.now());
                     if revision.state == RevisionState::Published {
                         self.after_publication(
                             place,
@@ -629,11 +627,9 @@ impl App {
             };
             match self.store().move_page(request).await {
                 Ok((page, revision)) => {
-                    self.inner.governance.note_edit(
-                        place.slug.as_str(),
-                        actor.id,
-                        Timestamp::now(),
-                    );
+                    self.inner
+                        .governance
+                        .note_edit(place.slug.as_str(), actor.id, self.now());
                     self.existence_changed(&place.slug, &to)?;
                     return Ok((WriteStatus::Published, self.write_view(&page, &revision)?));
                 }

@@ -46,7 +46,7 @@ pub use views::*;
 
 use crate::auth::PasswordHasher;
 use crate::config::Config;
-use crate::model::{RevisionId, UserId};
+use crate::model::{RevisionId, Timestamp, UserId};
 use crate::store::Store;
 
 /// The user on whose behalf a service function acts.
@@ -102,6 +102,12 @@ impl App {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The time now, on the application's clock (the store's: records and
+    /// decisions read one clock).
+    pub fn now(&self) -> Timestamp {
+        self.store().now()
     }
 
     /// The username of `id`, for views. A missing user (never deleted today)

@@ -9,7 +9,7 @@ use super::{
     Actor, App, ChangeView, ChangesQuery, HealthView, ListRequest, Listing, LogEntryView,
     NotificationView, Order, ServiceResult, WatchView,
 };
-use crate::model::{EventKind, RevisionState, Standing, Timestamp};
+use crate::model::{EventKind, RevisionState, Standing};
 use crate::store::Event;
 
 const DAY_MS: i64 = 86_400_000;
@@ -152,7 +152,7 @@ impl App {
     /// how often edits are reverted, and whether newcomers stay.
     pub fn space_health(&self, viewer: Option<&Actor>, space: &str) -> ServiceResult<HealthView> {
         let place = self.place(viewer, space)?;
-        let now = Timestamp::now().millis();
+        let now = self.now().millis();
         let month_ago = now - 30 * DAY_MS;
         let mut review_seconds = Vec::new();
         let mut contributors = HashSet::new();

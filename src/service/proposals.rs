@@ -18,7 +18,7 @@ use crate::governance::charter::{apply_patch, change};
 use crate::governance::{Action, Bar, Charter, Decision, Tally, rule_for};
 use crate::model::{
     Choice, DisputeState, ErrorCode, EventKind, PageSlug, ProposalKind, ProposalState,
-    RevisionKind, RevisionState, SpaceSlug, Standing, Timestamp, UserId,
+    RevisionKind, RevisionState, SpaceSlug, Standing, UserId,
 };
 use crate::store::{
     Closing, Effect, Expected, MembershipChange, NewProposal, NewRevision, NewSpace, PreparedText,
@@ -28,18 +28,17 @@ use crate::store::{
 const MAX_TITLE_CHARS: usize = 200;
 const MAX_CLOSE_ATTEMPTS: usize = 16;
 
-/// What a passed proposal's effect changes beyond its own records.
+/// What a passed proposal's effect changes beyond its own records (a
+/// charter or a new space needs nothing: located spaces check themselves
+/// against their records).
 enum Touched {
     Nothing,
-    /// Charters or spaces: resolved charters are stale.
-    Spaces,
     /// A page rolled back: links to it may change colour.
     Page(PageSlug),
 }
 
 fn touched_by(effect: Option<&Effect>) -> Touched {
     match effect {
-        Some(Effect::Charter { .. } | Effect::CreateSpace(_)) => Touched::Spaces,
         Some(Effect::ResolveDispute {
             rollback: Some(revision),
             ..
@@ -432,7 +431,7 @@ impl App {
                 .to_lowercase(),
             ));
         }
-        let closes_at = Timestamp::now().plus_seconds(rule.duration.seconds() as i64);
+        let closes_at = self.now().plus_seconds(rule.duration.seconds() as i64);
         let opened = self
             .store()
             .open_proposal(NewProposal {
@@ -574,7 +573,7 @@ impl App {
                 // Another request closed it; say so only once it is on disk.
                 return Ok(self.store().durable_proposal(id).await?);
             }
-            let due = Timestamp::now() >= proposal.closes_at;
+            let due = self.now() >= proposal.closes_at;
             if !due && !tally_of(&proposal).settled(&rule_of(&proposal)) {
                 return Ok(proposal);
             }
@@ -595,7 +594,7 @@ impl App {
                 Ok((closed, false)) => return Ok(closed),
                 // A vote, the charter or the page changed under the
                 // decision: decide again on fresh facts.
-                Err(StoreError::HeadMoved) => self.inner.governance.charters_changed(),
+                Err(StoreError::HeadMoved) => {}
                 Err(error) => return Err(error.into()),
             }
         }
@@ -638,7 +637,6 @@ impl App {
     fn after_effect(&self, proposal: &Proposal, touched: Touched) -> ServiceResult<()> {
         match touched {
             Touched::Nothing => {}
-            Touched::Spaces => self.inner.governance.charters_changed(),
             Touched::Page(slug) => {
                 let space = SpaceSlug::parse(&proposal.space)?;
                 self.existence_changed(&space, &slug)?;

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::governance::{Action, ActorFacts, Decision};
 use crate::model::{
-    ErrorCode, PageSlug, RevisionId, RevisionKind, RevisionState, Standing, Timestamp, UserId,
+    ErrorCode, PageSlug, RevisionId, RevisionKind, RevisionState, Standing, UserId,
 };
 use crate::render::Rendered;
 use crate::store::{
@@ -339,7 +339,7 @@ impl App {
     /// for a person. Returns how many were published.
     pub async fn settle_lazy_consensus(&self) -> ServiceResult<usize> {
         let mut published = 0;
-        let now = Timestamp::now();
+        let now = self.now();
         for space in self.store().spaces()? {
             let Ok(place) = self.place_for_system(&space.slug) else {
                 continue;
@@ -400,7 +400,7 @@ impl App {
     /// consensus and promotions.
     pub async fn governance_tick(&self) -> ServiceResult<()> {
         self.close_due_proposals().await?;
-        self.store().lift_ended_sanctions(Timestamp::now()).await?;
+        self.store().lift_ended_sanctions(self.now()).await?;
         self.settle_lazy_consensus().await?;
         self.promote_due_members().await?;
         Ok(())

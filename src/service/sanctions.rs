@@ -52,7 +52,7 @@ impl App {
         user: UserId,
         place: &Place,
     ) -> ServiceResult<Vec<Sanction>> {
-        let now = Timestamp::now();
+        let now = self.now();
         Ok(self
             .store()
             .sanctions_of(user)?
@@ -63,7 +63,7 @@ impl App {
 
     /// Whether a ban issued in one of `spaces` is in force on `user`.
     pub(super) fn banned_in(&self, user: UserId, spaces: &[Space]) -> ServiceResult<bool> {
-        let now = Timestamp::now();
+        let now = self.now();
         Ok(self.store().sanctions_of(user)?.iter().any(|sanction| {
             in_force(sanction, now)
                 && kind_of(sanction) == SanctionKind::Ban
@@ -191,7 +191,7 @@ impl App {
         let reason = clean_reason(reason)?;
         for _ in 0..MAX_ISSUE_ATTEMPTS {
             let newest_seen = self.store().newest_sanction(target.id)?;
-            let now = Timestamp::now();
+            let now = self.now();
             // Sanctions lifted by an appeal do not count: they were found wrong.
             let earlier: Vec<Timestamp> = self
                 .store()
@@ -287,7 +287,7 @@ impl App {
         }
         let standing_record =
             kind_of(&sanction) == SanctionKind::Warning && sanction.lifted_at.is_none();
-        if !in_force(&sanction, Timestamp::now()) && !standing_record {
+        if !in_force(&sanction, self.now()) && !standing_record {
             return Err(ServiceError::Conflict(
                 ErrorCode::NotInForce,
                 format!("sanction {id} is no longer in force"),
@@ -326,7 +326,7 @@ impl App {
             issued_by: self.username(sanction.issued_by)?,
             starts_at: sanction.starts_at,
             ends_at: sanction.ends_at,
-            active: in_force(sanction, Timestamp::now()),
+            active: in_force(sanction, self.now()),
             lifted_at: sanction.lifted_at,
             lift_reason: (!sanction.lift_reason.is_empty()).then(|| sanction.lift_reason.clone()),
             appeal: sanction.appeal,

@@ -52,33 +52,27 @@ impl Place {
     }
 }
 
-/// A space with its chain and what is resolved of it.
+/// A space with its chain and what is resolved of it, and the digest of
+/// the space records it was made from.
 pub(super) struct Located {
     place: Arc<Place>,
+    digest: u64,
 }
 
-/// Per-process memory of the governance layer: resolved charters, and
-/// each user's recent edits per space (for rate limits).
+/// Per-process memory of the governance layer: located spaces, and each
+/// user's recent edits per space (for rate limits).
 #[derive(Default)]
 pub(super) struct GovernanceCache {
-    charters: RwLock<HashMap<String, Arc<Charter>>>,
-    /// Each space as located: its record, its chain and their charters
-    /// (read on every request, changed only with a space or its charter).
+    /// Each space as located: its record, its chain and their charters,
+    /// read on every request. An entry checks itself against the records
+    /// of its chain (a digest of their bytes, one read each), so a charter
+    /// change is seen by the very next request, with nothing to invalidate
+    /// and no window where a reader could see the change elsewhere first.
     located: RwLock<HashMap<String, Arc<Located>>>,
     recent_edits: Mutex<HashMap<(String, UserId), VecDeque<Timestamp>>>,
 }
 
 impl GovernanceCache {
-    /// Forgets resolved charters (after a space or charter changes).
-    pub(super) fn charters_changed(&self) {
-        if let Ok(mut charters) = self.charters.write() {
-            charters.clear();
-        }
-        if let Ok(mut located) = self.located.write() {
-            located.clear();
-        }
-    }
-
     pub(super) fn note_edit(&self, space: &str, user: UserId, at: Timestamp) {
         let Ok(mut recent) = self.recent_edits.lock() else {
             return;
@@ -170,31 +164,19 @@ fn no_space(slug: &str) -> ServiceError {
 
 impl App {
     /// The resolved charter of each space of `chain` (outermost first).
-    fn charters(&self, chain: &[Space]) -> ServiceResult<Vec<Arc<Charter>>> {
-        let cache = &self.inner.governance.charters;
+    fn charters(chain: &[Space]) -> ServiceResult<Vec<Arc<Charter>>> {
         let mut resolved: Vec<Arc<Charter>> = Vec::with_capacity(chain.len());
         for space in chain {
-            let cached = cache.read().ok().and_then(|c| c.get(&space.slug).cloned());
-            let charter = match cached {
-                Some(charter) => charter,
-                None => {
-                    let parent = resolved
-                        .last()
-                        .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
-                    let charter =
-                        Arc::new(apply_patch(&parent, &space.charter).map_err(|error| {
-                            ServiceError::Internal(format!(
-                                "the stored charter of {} is invalid: {error}",
-                                space.slug
-                            ))
-                        })?);
-                    if let Ok(mut cache) = cache.write() {
-                        cache.insert(space.slug.clone(), Arc::clone(&charter));
-                    }
-                    charter
-                }
-            };
-            resolved.push(charter);
+            let parent = resolved
+                .last()
+                .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
+            let charter = apply_patch(&parent, &space.charter).map_err(|error| {
+                ServiceError::Internal(format!(
+                    "the stored charter of {} is invalid: {error}",
+                    space.slug
+                ))
+            })?;
+            resolved.push(Arc::new(charter));
         }
         Ok(resolved)
     }
@@ -266,14 +248,17 @@ impl App {
     fn locate(&self, slug: &str) -> ServiceResult<Arc<Located>> {
         let cache = &self.inner.governance.located;
         if let Some(found) = cache.read().ok().and_then(|c| c.get(slug).cloned()) {
-            return Ok(found);
+            let innermost_first = found.place.chain.iter().rev().map(|s| s.slug.as_str());
+            if self.store().spaces_digest(innermost_first)? == found.digest {
+                return Ok(found);
+            }
         }
         let parsed = SpaceSlug::parse(slug).map_err(|_| no_space(slug))?;
-        let chain = self.store().space_chain(&parsed)?;
+        let (chain, digest) = self.store().space_chain_with_digest(&parsed)?;
         let Some(space) = chain.last().cloned() else {
             return Err(no_space(slug));
         };
-        let charters = self.charters(&chain)?;
+        let charters = Self::charters(&chain)?;
         let charter = charters
             .last()
             .map_or_else(|| Arc::new(Charter::default()), Arc::clone);
@@ -293,6 +278,7 @@ impl App {
                     .map(|c| c.visibility == Visibility::Members)
                     .collect(),
             }),
+            digest,
         });
         if let Ok(mut cache) = cache.write() {
             cache.insert(slug.to_owned(), Arc::clone(&located));
@@ -304,12 +290,7 @@ impl App {
     pub(super) fn members_only_spaces(&self) -> ServiceResult<std::collections::HashSet<String>> {
         let mut hidden = std::collections::HashSet::new();
         for space in self.store().spaces()? {
-            let chain = self.store().space_chain(&SpaceSlug::parse(&space.slug)?)?;
-            if self
-                .charters(&chain)?
-                .iter()
-                .any(|c| c.visibility == Visibility::Members)
-            {
+            if self.locate(&space.slug)?.place.members_only.contains(&true) {
                 hidden.insert(space.slug);
             }
         }
@@ -354,7 +335,7 @@ impl App {
         action: &Action<'_>,
     ) -> Decision {
         let context = Context {
-            now: Timestamp::now(),
+            now: self.now(),
             charter,
             actor: facts,
         };
@@ -471,12 +452,10 @@ impl App {
                 Err(StoreError::NotFound) => return Err(no_space(parent.unwrap_or_default())),
                 // The parent's charter changed meanwhile: validate again.
                 Err(StoreError::HeadMoved) => {
-                    self.inner.governance.charters_changed();
                     continue;
                 }
                 Err(error) => return Err(error.into()),
             };
-            self.inner.governance.charters_changed();
             return self.get_space(Some(actor), &space.slug);
         }
         Err(ServiceError::Busy)
@@ -699,13 +678,14 @@ impl App {
             accepted_edits: member.accepted_edits,
             sanctioned: !sanctions.is_empty(),
         };
-        let next = missing_for_next(&place.charter, &facts, Timestamp::now()).map(
-            |(standing, missing)| NextStandingView {
-                standing,
-                explanation: missing.iter().map(|m| m.describe()).collect(),
-                missing,
-            },
-        );
+        let next =
+            missing_for_next(&place.charter, &facts, self.now()).map(|(standing, missing)| {
+                NextStandingView {
+                    standing,
+                    explanation: missing.iter().map(|m| m.describe()).collect(),
+                    missing,
+                }
+            });
         Ok(MemberDetailView {
             user: user.username,
             standing: member.standing,
@@ -738,7 +718,7 @@ impl App {
             accepted_edits: member.accepted_edits,
             sanctioned: self.held_back(user, place)?,
         };
-        if !crate::governance::promotion_due(&place.charter, &facts, Timestamp::now()) {
+        if !crate::governance::promotion_due(&place.charter, &facts, self.now()) {
             return Ok(false);
         }
         let change = MembershipChange {

@@ -39,7 +39,7 @@ impl Store {
     /// Creates an account, unless its name is taken, case aside, or looks
     /// like a name taken (the same confusable skeleton).
     pub async fn create_user(&self, new: NewUser) -> Result<User, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let name_key = new.username.key();
             if tx
@@ -132,7 +132,7 @@ impl Store {
         password_hash: Option<String>,
         session: Option<([u8; 32], Credential)>,
     ) -> Result<(), StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let Some(mut record) = tx.get::<User>(TreeId::Users, &user_key(user))? else {
                 return Err(StoreError::NotFound.into());

@@ -8,7 +8,7 @@ use super::spaces::entry;
 use super::text::{self, PreparedText};
 use super::tx::TreeId;
 use super::{Store, StoreError};
-use crate::model::{EventKind, PageId, RevisionId, SpaceSlug, Timestamp, UserId};
+use crate::model::{EventKind, PageId, RevisionId, SpaceSlug, UserId};
 
 /// A legal takedown: these revisions of one page get `notice` for text.
 #[derive(Debug, Clone)]
@@ -23,7 +23,7 @@ pub struct Takedown {
 
 impl Store {
     pub async fn take_down(&self, takedown: Takedown) -> Result<Vec<Revision>, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(takedown.notice.stored_bytes(), move |tx| {
             let (key, mut page) = load_page(tx, takedown.page)?;
             let mut changed = Vec::with_capacity(takedown.revisions.len());

@@ -56,7 +56,7 @@ pub(super) fn resolve(
 impl Store {
     /// Opens a dispute; refused if the page has an open one already.
     pub async fn open_dispute(&self, new: NewDispute) -> Result<Dispute, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             if tx
                 .get_raw(TreeId::PageDisputes, &new.page.to_be_bytes())?

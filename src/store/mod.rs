@@ -39,7 +39,7 @@ pub use sanctions::{NewReport, NewSanction, SanctionsSeen};
 pub use spaces::{MembershipChange, NewSpace, Requires};
 pub use text::PreparedText;
 
-use crate::model::{EventKind, EventSeq, RevisionKind, RevisionState, SpaceSlug, Timestamp};
+use crate::model::{Clock, EventKind, EventSeq, RevisionKind, RevisionState, SpaceSlug, Timestamp};
 use tx::{TreeId, Tx};
 use writer::Writer;
 
@@ -109,6 +109,8 @@ pub struct Store {
 struct Inner {
     trees: Arc<Trees>,
     writer: Writer,
+    /// What records are stamped with (the application's clock).
+    clock: Clock,
 }
 
 /// The sled database and its trees, shared with the writer thread.
@@ -127,23 +129,28 @@ impl Trees {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir`.
+    /// Opens (creating if needed) the store in `dir`, on the system clock.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_on(dir, Clock::system())
+    }
+
+    /// Opens the store in `dir`, stamping records with `clock`.
+    pub fn open_on(dir: &Path, clock: Clock) -> Result<Self, StoreError> {
         let config = sled::Config::new()
             .path(dir)
             .cache_capacity(128 * 1024 * 1024)
             // sled's own background fsync; acknowledgements rely on our flush().
             .flush_every_ms(Some(500));
-        Self::from_config(config, dir)
+        Self::from_config(config, dir, clock)
     }
 
     /// A real store in a temporary folder, deleted when dropped (for tests).
     pub fn temporary() -> Result<Self, StoreError> {
         let config = sled::Config::new().temporary(true);
-        Self::from_config(config, Path::new("(temporary)"))
+        Self::from_config(config, Path::new("(temporary)"), Clock::system())
     }
 
-    fn from_config(config: sled::Config, dir: &Path) -> Result<Self, StoreError> {
+    fn from_config(config: sled::Config, dir: &Path, clock: Clock) -> Result<Self, StoreError> {
         let db = open_waiting_for_lock(&config).map_err(|source| StoreError::Open {
             path: dir.to_owned(),
             source,
@@ -158,14 +165,23 @@ impl Store {
             stats: StoreStats::default(),
             durable_seq: AtomicU64::new(0),
         });
-        check_or_initialise_format(&trees, dir)?;
+        check_or_initialise_format(&trees, dir, clock.now())?;
         trees
             .durable_seq
             .store(tx::last_event_seq(&trees)?, Ordering::Release);
         let writer = Writer::start(Arc::clone(&trees))?;
         Ok(Self {
-            inner: Arc::new(Inner { trees, writer }),
+            inner: Arc::new(Inner {
+                trees,
+                writer,
+                clock,
+            }),
         })
+    }
+
+    /// The time now, on the application's clock.
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
     }
 
     fn trees(&self) -> &Trees {
@@ -256,7 +272,7 @@ fn open_waiting_for_lock(config: &sled::Config) -> Result<sled::Db, sled::Error>
     }
 }
 
-fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreError> {
+fn check_or_initialise_format(trees: &Trees, dir: &Path, now: Timestamp) -> Result<(), StoreError> {
     let meta = trees.tree(TreeId::Meta);
     match meta.get(FORMAT_KEY)? {
         Some(found) if found.as_ref() == FORMAT_VERSION.to_be_bytes() => Ok(()),
@@ -270,7 +286,7 @@ fn check_or_initialise_format(trees: &Trees, dir: &Path) -> Result<(), StoreErro
                 Err(_) => format!("{:?} (unreadable)", found.as_ref()),
             },
         }),
-        None if trees.trees.iter().all(|t| t.is_empty()) => initialise(trees),
+        None if trees.trees.iter().all(|t| t.is_empty()) => initialise(trees, now),
         None => Err(StoreError::UnknownFormat {
             path: dir.to_owned(),
             found: "(none)".to_owned(),
@@ -361,10 +377,9 @@ fn index_accounts(trees: &Trees) -> Result<(), StoreError> {
 }
 
 /// A fresh store: the format version and the `main` space, in one transaction.
-fn initialise(trees: &Trees) -> Result<(), StoreError> {
+fn initialise(trees: &Trees, now: Timestamp) -> Result<(), StoreError> {
     tx::run(trees, |tx| {
         tx.put_raw(TreeId::Meta, FORMAT_KEY, &FORMAT_VERSION.to_be_bytes())?;
-        let now = Timestamp::now();
         let space = Space {
             slug: SpaceSlug::main().to_string(),
             title: "Main".to_owned(),

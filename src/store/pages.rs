@@ -95,7 +95,7 @@ fn page_key(space: &str, slug: &str) -> Vec<u8> {
 
 impl Store {
     pub async fn append_revision(&self, new: NewRevision) -> Result<(Page, Revision), StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let weight = new.text.stored_bytes();
         self.write(weight, move |tx| append(tx, &new, now)).await
     }
@@ -107,7 +107,7 @@ impl Store {
         revisions: Vec<NewRevision>,
         log: LogEntry,
     ) -> Result<Vec<(Page, Revision)>, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let weight = revisions.iter().map(|r| r.text.stored_bytes()).sum();
         self.write(weight, move |tx| {
             let written = revisions
@@ -132,7 +132,7 @@ impl Store {
     }
 
     pub async fn move_page(&self, request: PageMove) -> Result<(Page, Revision), StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| move_page(tx, &request, now)).await
     }
 

@@ -94,7 +94,7 @@ fn target(id: u64) -> String {
 
 impl Store {
     pub async fn open_proposal(&self, new: NewProposal) -> Result<Proposal, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let proposal = Proposal {
                 id: tx.next_id("proposal")?,
@@ -159,7 +159,7 @@ impl Store {
         choice: Choice,
         sanctions_seen: SanctionsSeen,
     ) -> Result<Proposal, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             sanctions::check_seen(tx, voter, sanctions_seen)?;
             let mut proposal = load(tx, id)?;
@@ -190,7 +190,7 @@ impl Store {
     /// says whether this call closed it. One closed already is answered as
     /// it is (durably: the answer waits for the flush, like any write's).
     pub async fn close_proposal(&self, closing: Closing) -> Result<(Proposal, bool), StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let mut proposal = load(tx, closing.id)?;
             if proposal.state != ProposalState::Open {

@@ -87,7 +87,7 @@ impl Store {
 
     /// Records a review; publishes or rejects the revision when it settles it.
     pub async fn review(&self, review: Review) -> Result<Reviewed, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         let weight = review
             .publication
             .as_ref()

@@ -137,7 +137,7 @@ impl Store {
     }
 
     pub async fn issue_sanction(&self, new: NewSanction) -> Result<Sanction, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let newest = newest_key(new.user);
             if newest_of(tx, new.user)? != new.newest_seen {
@@ -207,10 +207,8 @@ impl Store {
             .map(|key| Ok(tx::seq_from_key(&key?[8..])))
             .collect::<Result<_, StoreError>>()?;
         for &id in &due {
-            self.write(0, move |tx| {
-                lift(tx, id, "its time is over", false, Timestamp::now())
-            })
-            .await?;
+            self.write(0, move |tx| lift(tx, id, "its time is over", false, now))
+                .await?;
         }
         Ok(due.len())
     }
@@ -253,7 +251,7 @@ impl Store {
     }
 
     pub async fn report(&self, new: NewReport) -> Result<Report, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let report = Report {
                 id: tx.next_id("report")?,
@@ -326,7 +324,7 @@ mod tests {
                 step: "suspension:1d".to_owned(),
                 reason: "edit war".to_owned(),
                 issued_by: 1,
-                ends_at: Some(Timestamp::now().plus_seconds(86_400)),
+                ends_at: Some(store.now().plus_seconds(86_400)),
                 ends_membership: false,
                 newest_seen: None,
             })

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::records::{Event, JoinRequest, Member, Space};
-use super::tx::{Abort, TreeId, Tx, joined_key, user_key};
+use super::tx::{self, Abort, TreeId, Tx, joined_key, user_key};
 use super::{Store, StoreError, sanctions};
 use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId};
 
@@ -266,13 +266,23 @@ pub(super) fn change_membership(
 
 impl Store {
     pub async fn create_space(&self, new: NewSpace) -> Result<Space, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| create_space(tx, &new, now)).await
     }
 
     /// The space and its ancestors, outermost first.
     pub fn space_chain(&self, slug: &SpaceSlug) -> Result<Vec<Space>, StoreError> {
+        Ok(self.space_chain_with_digest(slug)?.0)
+    }
+
+    /// The chain of `slug` (outermost first) and the digest of the records
+    /// it was read from (see [`Store::spaces_digest`]).
+    pub fn space_chain_with_digest(
+        &self,
+        slug: &SpaceSlug,
+    ) -> Result<(Vec<Space>, u64), StoreError> {
         let mut chain = Vec::new();
+        let mut digest = Digest::default();
         let mut next = Some(slug.to_string());
         while let Some(current) = next {
             // A parent cycle cannot be written, but never loop on bad data.
@@ -282,14 +292,32 @@ impl Store {
                     detail: format!("the parents of {slug} loop"),
                 });
             }
-            let Some(space) = self.get::<Space>(TreeId::Spaces, current.as_bytes())? else {
+            let raw = self.trees().tree(TreeId::Spaces).get(current.as_bytes())?;
+            digest.add(&current, raw.as_deref());
+            let Some(raw) = raw else {
                 break;
             };
+            let space: Space = tx::decode(TreeId::Spaces, &raw)?;
             next = space.parent.clone();
             chain.push(space);
         }
         chain.reverse();
-        Ok(chain)
+        Ok((chain, digest.0))
+    }
+
+    /// A digest of the records of the spaces `slugs` (innermost first, as
+    /// [`Store::space_chain_with_digest`] reads them): equal digests, equal
+    /// records. What caches of spaces check themselves against.
+    pub fn spaces_digest<'a>(
+        &self,
+        slugs: impl Iterator<Item = &'a str>,
+    ) -> Result<u64, StoreError> {
+        let mut digest = Digest::default();
+        for slug in slugs {
+            let raw = self.trees().tree(TreeId::Spaces).get(slug.as_bytes())?;
+            digest.add(slug, raw.as_deref());
+        }
+        Ok(digest.0)
     }
 
     /// Every member of `space` with a standing recorded there.
@@ -311,7 +339,7 @@ impl Store {
         &self,
         change: MembershipChange,
     ) -> Result<Option<Member>, StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| change_membership(tx, &change, now))
             .await
     }
@@ -323,7 +351,7 @@ impl Store {
         user: UserId,
         username: String,
     ) -> Result<(), StoreError> {
-        let now = Timestamp::now();
+        let now = self.now();
         self.write(0, move |tx| {
             let key = member_key(space.as_str(), user);
             if tx.get_raw(TreeId::JoinRequests, &key)?.is_some() {
@@ -350,6 +378,21 @@ impl Store {
         user: UserId,
     ) -> Result<Option<JoinRequest>, StoreError> {
         self.get(TreeId::JoinRequests, &member_key(space.as_str(), user))
+    }
+}
+
+/// A running hash of space records (their slugs and raw bytes).
+#[derive(Default)]
+struct Digest(u64);
+
+impl Digest {
+    fn add(&mut self, slug: &str, raw: Option<&[u8]>) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut hasher);
+        slug.hash(&mut hasher);
+        raw.hash(&mut hasher);
+        self.0 = hasher.finish();
     }
 }
 

@@ -94,6 +94,17 @@ impl TestApp {
         &self.server.as_ref().expect("running").app
     }
 
+    /// Moves the instance's clock forward by `by` and runs the governance
+    /// clock once: deadlines, expiries, promotions and lazy consensus come
+    /// due at once, with no real waiting.
+    pub async fn let_time_pass(&self, by: Duration) {
+        self.app().config().clock.advance(by);
+        self.app()
+            .governance_tick()
+            .await
+            .expect("the governance clock runs");
+    }
+
     /// Waits until everything written so far is searchable.
     pub async fn wait_for_index(&self) {
         let app = self.app();

@@ -35,7 +35,7 @@ pub async fn changes_atom(
     // From the configuration, never the request's `Host`: a feed's links
     // must not point wherever a client says.
     let base = app.config().base_url();
-    let feed = feed(&base, params.space.as_deref(), &changes);
+    let feed = feed(&base, params.space.as_deref(), &changes, app.now());
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
@@ -54,12 +54,10 @@ fn link(href: String, rel: &str) -> Link {
     }
 }
 
-fn feed(base: &str, space: Option<&str>, changes: &[ChangeView]) -> Feed {
+fn feed(base: &str, space: Option<&str>, changes: &[ChangeView], now: Timestamp) -> Feed {
     let query = space.map(|s| format!("?space={s}")).unwrap_or_default();
     let entries = changes.iter().map(|change| entry(base, change)).collect();
-    let updated = changes
-        .first()
-        .map_or_else(|| time(Timestamp::now()), |c| time(c.at));
+    let updated = changes.first().map_or_else(|| time(now), |c| time(c.at));
     Feed {
         title: Text::plain(match space {
             Some(space) => format!("Ostrom: changes in {space}"),
