@@ -14,6 +14,7 @@
 use std::sync::Arc;
 
 use super::rendering::within_budget;
+use super::retry::optimistically;
 use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
@@ -25,10 +26,6 @@ use crate::store::{
     StoreError, is_live,
 };
 
-/// Rounds of plan-and-append before giving up on a page under a write
-/// storm. Each round some concurrent writer succeeds, so fewer concurrent
-/// writers of one page than this never see it.
-const MAX_WRITE_ATTEMPTS: usize = 256;
 const MAX_SUMMARY_CHARS: usize = 500;
 
 pub struct EditRequest {
@@ -209,7 +206,7 @@ impl App {
         plan: impl Fn() -> ServiceResult<Planned>,
     ) -> ServiceResult<(WriteStatus, WriteView)> {
         let place = who.place;
-        for _ in 0..MAX_WRITE_ATTEMPTS {
+        optimistically! {
             let planned = plan()?;
             // Before the facts: a sanction issued after this is seen by
             // the write, which then sends us back here.
@@ -286,7 +283,6 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// The text a planned revision gets, and the base it was merged from:
@@ -578,7 +574,7 @@ impl App {
         let (place, slug) = self.page_address(Some(actor), space, slug)?;
         let to = PageSlug::parse(to)?;
         let summary = clean_summary(summary)?;
-        for _ in 0..MAX_WRITE_ATTEMPTS {
+        optimistically! {
             let (page, line) = self.live_line(&place, &slug)?;
             if page.deleted {
                 return Err(ServiceError::Deleted { revision: line });
@@ -640,6 +636,5 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 }

@@ -22,6 +22,7 @@ mod pages;
 mod pool;
 mod proposals;
 mod rendering;
+mod retry;
 mod reviews;
 mod rollbacks;
 mod sanctions;

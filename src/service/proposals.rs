@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::listing::numeric_key;
+use super::retry::optimistically;
 use super::spaces::Place;
 use super::{Actor, App, ProposalView, ServiceError, ServiceResult, VoteView};
 use super::{ListRequest, Listing, Order};
@@ -26,7 +27,6 @@ use crate::store::{
 };
 
 const MAX_TITLE_CHARS: usize = 200;
-const MAX_CLOSE_ATTEMPTS: usize = 16;
 
 /// What a passed proposal's effect changes beyond its own records (a
 /// charter or a new space needs nothing: located spaces check themselves
@@ -538,7 +538,7 @@ impl App {
         eligible: bool,
         choice: Choice,
     ) -> ServiceResult<Proposal> {
-        for _ in 0..MAX_CLOSE_ATTEMPTS {
+        optimistically! {
             let sanctions_seen = self.sanctions_seen(actor)?;
             let facts = self.actor_facts(actor, place)?;
             if let Decision::Deny(denial) = self.decide(&facts, place, &Action::Vote { eligible }) {
@@ -555,7 +555,6 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// Closes a proposal if it is due (past its deadline) or settled (no
@@ -564,7 +563,7 @@ impl App {
     /// it is now). Returns it as it ends up: still open if neither, or as
     /// it is on disk if someone else closed it first.
     pub(super) async fn close_proposal(&self, id: u64) -> ServiceResult<Proposal> {
-        for _ in 0..MAX_CLOSE_ATTEMPTS {
+        optimistically! {
             let proposal = self
                 .store()
                 .proposal(id)?
@@ -598,7 +597,6 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// Whether `proposal` passes by its tally, why, and (if it passes) its

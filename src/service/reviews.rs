@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::listing::numeric_key;
+use super::retry::optimistically;
 use super::spaces::Place;
 use super::{
     Actor, App, ListRequest, Listing, Order, ReviewItemView, ReviewOutcomeView, ServiceError,
@@ -20,13 +21,25 @@ use crate::store::{
     Link, PreparedText, Publication, Review, Revision, SanctionsSeen, StoreError, Verdict, is_live,
 };
 
-const MAX_REVIEW_ATTEMPTS: usize = 64;
-
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewDecision {
     Approve,
     Reject,
+}
+
+/// Who settles a pending revision.
+#[derive(Clone, Copy)]
+pub(super) enum Reviewer<'a> {
+    /// Lazy consensus: time, after nobody objected.
+    Nobody,
+    /// A steward's mass rollback (decided as a whole already).
+    Steward(UserId),
+    /// A member reviewing, under the engine's `action`.
+    Member {
+        actor: &'a Actor,
+        action: &'a Action<'a>,
+    },
 }
 
 /// How a pending revision would be published now, with what publishing it
@@ -241,41 +254,41 @@ impl App {
             ReviewDecision::Approve => Verdict::Approve,
             ReviewDecision::Reject => Verdict::Reject,
         };
-        for _ in 0..MAX_REVIEW_ATTEMPTS {
-            let sanctions_seen = self.sanctions_seen(actor)?;
-            let facts = self.actor_facts(actor, &place)?;
-            if let Decision::Deny(denial) = self.decide(&facts, &place, &action) {
-                return Err(ServiceError::Denied(denial));
-            }
-            let reviewer = Some((actor.id, sanctions_seen));
-            match self
-                .settle(&place, id, reviewer, verdict, comment.clone())
-                .await
-            {
-                // Sanctioned while deciding: the engine decides again.
-                Err(ServiceError::SanctionedMeanwhile) => continue,
-                outcome => return outcome,
-            }
-        }
-        Err(ServiceError::Busy)
+        let reviewer = Reviewer::Member {
+            actor,
+            action: &action,
+        };
+        self.settle(&place, id, reviewer, verdict, comment).await
     }
 
-    /// Records a verdict, publishing the revision when it settles it.
+    /// Records a verdict, publishing the revision when it settles it. A
+    /// member's verdict is decided by the engine at each attempt, so a
+    /// sanction issued meanwhile is seen.
     pub(super) async fn settle(
         &self,
         place: &Place,
         id: RevisionId,
-        reviewer: Option<(UserId, SanctionsSeen)>,
+        by: Reviewer<'_>,
         verdict: Verdict,
         comment: String,
     ) -> ServiceResult<ReviewOutcomeView> {
-        let (reviewer, sanctions_seen) = match reviewer {
-            Some((user, seen)) => (Some(user), seen),
-            None => (None, SanctionsSeen::NotChecked),
-        };
         let required = place.charter.edit.approvals_required;
         let mut force_plan = false;
-        for _ in 0..MAX_REVIEW_ATTEMPTS {
+        optimistically! {
+            let (reviewer, sanctions_seen) = match by {
+                Reviewer::Nobody => (None, SanctionsSeen::NotChecked),
+                Reviewer::Steward(user) => (Some(user), SanctionsSeen::NotChecked),
+                Reviewer::Member { actor, action } => {
+                    // Before the facts: a sanction issued after this is
+                    // seen by the write, which sends us round again.
+                    let seen = self.sanctions_seen(actor)?;
+                    let facts = self.actor_facts(actor, place)?;
+                    if let Decision::Deny(denial) = self.decide(&facts, place, action) {
+                        return Err(ServiceError::Denied(denial));
+                    }
+                    (Some(actor.id), seen)
+                }
+            };
             let revision = self.pending_revision(place, id)?;
             let approvals = revision.approvals.len()
                 + usize::from(reviewer.is_some_and(|r| !revision.approvals.contains(&r)));
@@ -317,7 +330,7 @@ impl App {
                         published_revision: published,
                     });
                 }
-                Err(StoreError::HeadMoved) => continue,
+                Err(StoreError::HeadMoved | StoreError::SanctionedMeanwhile) => continue,
                 Err(StoreError::NeedsPublication) => {
                     force_plan = true;
                     continue;
@@ -331,7 +344,6 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// Publishes the pending revisions nobody objected to within the time
@@ -358,7 +370,7 @@ impl App {
                     .settle(
                         &place,
                         revision.id,
-                        None,
+                        Reviewer::Nobody,
                         Verdict::NoObjection,
                         String::new(),
                     )

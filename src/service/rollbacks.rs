@@ -11,6 +11,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::retry::optimistically;
 use super::spaces::Place;
 use super::{
     Actor, App, RollbackConflictView, RollbackPageView, RollbackView, ServiceError, ServiceResult,
@@ -24,7 +25,6 @@ use crate::store::{
     LogEntry, NewRevision, Page, PreparedText, Revision, StoreError, Verdict, is_live,
 };
 
-const MAX_ROLLBACK_ATTEMPTS: usize = 16;
 /// Revisions of one page's line looked at, at most: a window reaching
 /// further back than this is refused rather than read whole.
 const MAX_LINE_WALK: usize = 10_000;
@@ -84,7 +84,7 @@ impl App {
         })?;
         let member = self.user_named(&request.user)?;
         let reason = request.reason.clone().unwrap_or_default().trim().to_owned();
-        for _ in 0..MAX_ROLLBACK_ATTEMPTS {
+        optimistically! {
             let mut plans = Vec::new();
             let mut conflicts = Vec::new();
             for page in self.pages_edited_by(&place, member.id, since)? {
@@ -133,7 +133,6 @@ impl App {
                 ));
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// The pages `user` changed in `place` at or after `since`, from the
@@ -325,7 +324,7 @@ impl App {
                 .settle(
                     place,
                     id,
-                    Some((actor.id, crate::store::SanctionsSeen::NotChecked)),
+                    super::reviews::Reviewer::Steward(actor.id),
                     Verdict::Reject,
                     comment,
                 )

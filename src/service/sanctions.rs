@@ -4,6 +4,7 @@
 //! in child spaces; sanctions lift at their end or by a passed appeal.
 
 use super::listing::numeric_key;
+use super::retry::optimistically;
 use super::spaces::Place;
 use super::{
     Actor, App, ProposalRequest, ProposalView, ReportView, SanctionView, ServiceError,
@@ -16,9 +17,6 @@ use crate::model::{ErrorCode, ProposalKind, RevisionId, Timestamp, UserId};
 use crate::store::{NewReport, NewSanction, Sanction, Space, StoreError};
 
 const MAX_REASON_CHARS: usize = 2000;
-
-/// Attempts at issuing while others sanction the same member at once.
-const MAX_ISSUE_ATTEMPTS: usize = 8;
 
 /// A governance reason (reports, sanctions, disputes, admin powers):
 /// trimmed, 1 to 2000 characters.
@@ -189,7 +187,7 @@ impl App {
             return Err(ServiceError::Denied(denial));
         }
         let reason = clean_reason(reason)?;
-        for _ in 0..MAX_ISSUE_ATTEMPTS {
+        optimistically! {
             let newest_seen = self.store().newest_sanction(target.id)?;
             let now = self.now();
             // Sanctions lifted by an appeal do not count: they were found wrong.
@@ -230,7 +228,6 @@ impl App {
                 Err(error) => return Err(error.into()),
             }
         }
-        Err(ServiceError::Busy)
     }
 
     /// The sanctions issued in a space, newest first; the public record.

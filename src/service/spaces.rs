@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde_json::Value;
 
 use super::listing::numeric_key;
+use super::retry::optimistically;
 use super::{
     Actor, App, JoinView, ListRequest, Listing, MemberDetailView, MemberView, NextStandingView,
     Order, ServiceError, ServiceResult, SpaceDetailView, SpaceView,
@@ -154,9 +155,6 @@ pub(super) fn clean_title(title: &str) -> ServiceResult<String> {
     }
     Ok(title.to_owned())
 }
-
-/// Attempts at creating a space while its parent's charter changes.
-const MAX_SPACE_ATTEMPTS: usize = 8;
 
 fn no_space(slug: &str) -> ServiceError {
     ServiceError::NotFound(format!("no space {slug:?}"))
@@ -395,7 +393,7 @@ impl App {
         let slug = SpaceSlug::parse(slug)?;
         let title = clean_title(title)?;
         let patch = charter.unwrap_or_else(|| Value::Object(Default::default()));
-        for _ in 0..MAX_SPACE_ATTEMPTS {
+        optimistically! {
             let anyone_may = self.config().governance.anyone_creates_spaces;
             let (parent_charter, parent_slug, based_on) = match parent {
                 None => {
@@ -458,7 +456,6 @@ impl App {
             };
             return self.get_space(Some(actor), &space.slug);
         }
-        Err(ServiceError::Busy)
     }
 
     /// The space `actor` asks to join: one they may see, or a members-only
@@ -487,7 +484,7 @@ impl App {
     /// are accepted on approval, not at all where they are invited.
     pub async fn join_space(&self, actor: &Actor, slug: &str) -> ServiceResult<JoinView> {
         let place = self.place_to_join(actor, slug)?;
-        for _ in 0..MAX_SPACE_ATTEMPTS {
+        optimistically! {
             // Read before the facts: a sanction issued after this is seen
             // by the write, which then sends us back here.
             let newest_sanction = self.store().newest_sanction(actor.id)?;
@@ -534,7 +531,6 @@ impl App {
                 }
             }
         }
-        Err(ServiceError::Busy)
     }
 
     pub(super) fn user_named(&self, name: &str) -> ServiceResult<crate::store::User> {

@@ -95,20 +95,11 @@ impl Store {
                     now,
                 ))?;
             }
-            tx.append_event(Event {
-                seq: 0,
-                at: now,
-                kind: EventKind::AccountCreate,
-                space: None,
-                slug: None,
-                page: None,
-                revision: None,
-                actor: Some(id),
-                summary: String::new(),
-                detail: serde_json::Value::Null,
-                target: Some(format!("user:{}", user.username)),
-                subject: None,
-            })?;
+            tx.append_event(
+                Event::new(EventKind::AccountCreate, now)
+                    .by(Some(id))
+                    .targeting(format!("user:{}", user.username)),
+            )?;
             Ok(user)
         })
         .await

@@ -2,7 +2,7 @@
 //! the configuration), each written with its entry in the space's log.
 
 use super::links;
-use super::records::{Event, Revision};
+use super::records::Revision;
 use super::reviews::load_page;
 use super::spaces::entry;
 use super::text::{self, PreparedText};
@@ -47,12 +47,8 @@ impl Store {
                 links::replace_outgoing(tx, &page, &[])?;
             }
             let first = takedown.revisions.first().copied().unwrap_or_default();
-            page.seq = tx.append_event(Event {
-                slug: Some(page.slug.clone()),
-                page: Some(page.id),
-                revision: Some(first),
-                detail: serde_json::json!({ "power": "takedown", "revisions": takedown.revisions }),
-                ..entry(
+            page.seq = tx.append_event(
+                entry(
                     takedown.space.as_str(),
                     EventKind::AdminPower,
                     Some(takedown.admin),
@@ -60,7 +56,13 @@ impl Store {
                     &takedown.reason,
                     now,
                 )
-            })?;
+                .at_slug(page.slug.clone())
+                .of_page(page.id)
+                .of_revision(first)
+                .with_detail(
+                    serde_json::json!({ "power": "takedown", "revisions": takedown.revisions }),
+                ),
+            )?;
             // The search index follows the page's newest event.
             tx.put(TreeId::Pages, &key, &super::records::PageEntry::Page(page))?;
             Ok(changed)

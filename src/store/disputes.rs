@@ -2,7 +2,7 @@
 //! detection), at most one open per page, and resolving it (with the
 //! page's rollback, when that is the outcome, in the same transaction).
 
-use super::records::{Dispute, Event};
+use super::records::Dispute;
 use super::spaces::entry;
 use super::tx::{self, Abort, TreeId, Tx, joined_key};
 use super::{Store, StoreError};
@@ -38,10 +38,8 @@ pub(super) fn resolve(
     dispute.resolution = resolution.to_owned();
     tx.put(TreeId::Disputes, &id.to_be_bytes(), &dispute)?;
     tx.remove(TreeId::PageDisputes, &dispute.page.to_be_bytes())?;
-    tx.append_event(Event {
-        slug: Some(dispute.slug.clone()),
-        page: Some(dispute.page),
-        ..entry(
+    tx.append_event(
+        entry(
             &dispute.space,
             EventKind::DisputeResolve,
             None,
@@ -49,7 +47,9 @@ pub(super) fn resolve(
             resolution,
             now,
         )
-    })?;
+        .at_slug(dispute.slug.clone())
+        .of_page(dispute.page),
+    )?;
     Ok(dispute)
 }
 
@@ -85,10 +85,8 @@ impl Store {
                 &[],
             )?;
             tx.put(TreeId::PageDisputes, &new.page.to_be_bytes(), &id)?;
-            tx.append_event(Event {
-                slug: Some(dispute.slug.clone()),
-                page: Some(dispute.page),
-                ..entry(
+            tx.append_event(
+                entry(
                     &dispute.space,
                     EventKind::DisputeOpen,
                     new.opened_by,
@@ -96,7 +94,9 @@ impl Store {
                     &new.reason,
                     now,
                 )
-            })?;
+                .at_slug(dispute.slug.clone())
+                .of_page(dispute.page),
+            )?;
             Ok(dispute)
         })
         .await

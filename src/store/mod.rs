@@ -390,20 +390,12 @@ fn initialise(trees: &Trees, now: Timestamp) -> Result<(), StoreError> {
             children: 0,
         };
         tx.put(TreeId::Spaces, space.slug.as_bytes(), &space)?;
-        tx.append_event(Event {
-            seq: 0,
-            at: now,
-            kind: EventKind::SpaceCreate,
-            space: Some(space.slug.clone()),
-            slug: None,
-            page: None,
-            revision: None,
-            actor: None,
-            summary: "instance created".to_owned(),
-            detail: serde_json::Value::Null,
-            target: Some(format!("space:{}", space.slug)),
-            subject: None,
-        })?;
+        tx.append_event(
+            Event::new(EventKind::SpaceCreate, now)
+                .in_space(space.slug.clone())
+                .saying("instance created".to_owned())
+                .targeting(format!("space:{}", space.slug)),
+        )?;
         Ok(())
     })?;
     trees.db.flush()?;

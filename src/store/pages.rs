@@ -114,10 +114,8 @@ impl Store {
                 .iter()
                 .map(|new| append(tx, new, now))
                 .collect::<Result<Vec<_>, _>>()?;
-            tx.append_event(Event {
-                subject: log.subject,
-                detail: log.detail.clone(),
-                ..spaces::entry(
+            tx.append_event(
+                spaces::entry(
                     log.space.as_str(),
                     log.kind,
                     Some(log.actor),
@@ -125,7 +123,9 @@ impl Store {
                     &log.reason,
                     now,
                 )
-            })?;
+                .with_detail(log.detail.clone())
+                .about(log.subject),
+            )?;
             Ok(written)
         })
         .await
@@ -343,20 +343,16 @@ pub(super) fn append(
         links::locate(tx, &page)?;
     }
     put_revision(tx, &page, &revision)?;
-    page.seq = tx.append_event(Event {
-        seq: 0,
-        at: now,
-        kind: EventKind::of_revision(revision.kind),
-        space: Some(page.space.clone()),
-        slug: Some(page.slug.clone()),
-        page: Some(page.id),
-        revision: Some(revision.id),
-        actor: Some(revision.author),
-        summary: revision.summary.clone(),
-        detail: serde_json::Value::Null,
-        target: Some(format!("page:{}", page.slug)),
-        subject: None,
-    })?;
+    page.seq = tx.append_event(
+        Event::new(EventKind::of_revision(revision.kind), now)
+            .in_space(page.space.clone())
+            .at_slug(page.slug.clone())
+            .of_page(page.id)
+            .of_revision(revision.id)
+            .by(Some(revision.author))
+            .saying(revision.summary.clone())
+            .targeting(format!("page:{}", page.slug)),
+    )?;
     tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }
@@ -449,20 +445,17 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
         page: page.id,
     };
     tx.put(TreeId::Pages, &from_key, &redirect)?;
-    page.seq = tx.append_event(Event {
-        seq: 0,
-        at: now,
-        kind: EventKind::Move,
-        space: Some(page.space.clone()),
-        slug: Some(request.from.to_string()),
-        page: Some(page.id),
-        revision: Some(revision.id),
-        actor: Some(request.actor),
-        summary: revision.summary.clone(),
-        detail: serde_json::json!({ "to": page.slug }),
-        target: Some(format!("page:{}", request.from)),
-        subject: None,
-    })?;
+    page.seq = tx.append_event(
+        Event::new(EventKind::Move, now)
+            .in_space(page.space.clone())
+            .at_slug(request.from.to_string())
+            .of_page(page.id)
+            .of_revision(revision.id)
+            .by(Some(request.actor))
+            .saying(revision.summary.clone())
+            .with_detail(serde_json::json!({ "to": page.slug }))
+            .targeting(format!("page:{}", request.from)),
+    )?;
     tx.put(TreeId::Pages, &to_key, &PageEntry::Page(page.clone()))?;
     Ok((page, revision))
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::pages::{self, NewRevision};
-use super::records::{Event, Proposal, Space};
+use super::records::{Proposal, Space};
 use super::sanctions::SanctionsSeen;
 use super::spaces::{self, MembershipChange, NewSpace, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
@@ -211,9 +211,8 @@ impl Store {
                 TreeId::ProposalDeadlines,
                 &deadline_key(proposal.closes_at, proposal.id),
             )?;
-            tx.append_event(Event {
-                detail: serde_json::json!({ "passed": closing.passed }),
-                ..entry(
+            tx.append_event(
+                entry(
                     &proposal.space,
                     EventKind::ProposalClose,
                     None,
@@ -221,7 +220,8 @@ impl Store {
                     &proposal.outcome,
                     now,
                 )
-            })?;
+                .with_detail(serde_json::json!({ "passed": closing.passed })),
+            )?;
             if let Some(effect) = &closing.effect {
                 apply(tx, effect, &proposal, now)?;
             }
@@ -284,9 +284,8 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
             let mut record: Space = tx.get(TreeId::Spaces, key)?.ok_or(StoreError::NotFound)?;
             record.charter = patch.clone();
             tx.put(TreeId::Spaces, key, &record)?;
-            tx.append_event(Event {
-                detail: patch.clone(),
-                ..entry(
+            tx.append_event(
+                entry(
                     space.as_str(),
                     EventKind::CharterChange,
                     None,
@@ -294,7 +293,8 @@ fn apply(tx: &Tx<'_>, effect: &Effect, proposal: &Proposal, now: Timestamp) -> R
                     &format!("proposal {} passed", proposal.id),
                     now,
                 )
-            })?;
+                .with_detail(patch.clone()),
+            )?;
             for (target, reason) in protection {
                 tx.append_event(entry(
                     space.as_str(),

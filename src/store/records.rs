@@ -179,6 +179,74 @@ pub struct Event {
     pub subject: Option<UserId>,
 }
 
+impl Event {
+    /// An event of `kind` at `at`, about nothing yet: the builders below
+    /// say what (its `seq` is given when it is appended).
+    pub fn new(kind: EventKind, at: Timestamp) -> Self {
+        Event {
+            seq: 0,
+            at,
+            kind,
+            space: None,
+            slug: None,
+            page: None,
+            revision: None,
+            actor: None,
+            summary: String::new(),
+            detail: serde_json::Value::Null,
+            target: None,
+            subject: None,
+        }
+    }
+
+    pub fn in_space(mut self, space: impl Into<String>) -> Self {
+        self.space = Some(space.into());
+        self
+    }
+
+    pub fn at_slug(mut self, slug: impl Into<String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+
+    pub fn of_page(mut self, page: PageId) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    pub fn of_revision(mut self, revision: impl Into<Option<RevisionId>>) -> Self {
+        self.revision = revision.into();
+        self
+    }
+
+    /// Who did it (`None`: the system, e.g. the governance clock).
+    pub fn by(mut self, actor: Option<UserId>) -> Self {
+        self.actor = actor;
+        self
+    }
+
+    pub fn saying(mut self, summary: impl Into<String>) -> Self {
+        self.summary = summary.into();
+        self
+    }
+
+    pub fn with_detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    pub fn targeting(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// The member it is about (who is notified of it).
+    pub fn about(mut self, subject: impl Into<Option<UserId>>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+}
+
 /// A proposal (collective choice) and its votes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Proposal {

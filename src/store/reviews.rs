@@ -129,9 +129,8 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
             revision.state = RevisionState::Rejected;
             tx.remove(TreeId::Pending, &pending_key(space, revision.id))?;
             tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &revision)?;
-            tx.append_event(Event {
-                revision: Some(revision.id),
-                ..entry(
+            tx.append_event(
+                entry(
                     space,
                     EventKind::ReviewReject,
                     review.reviewer,
@@ -139,7 +138,8 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
                     &review.comment,
                     now,
                 )
-            })?;
+                .of_revision(revision.id),
+            )?;
             Ok(Reviewed {
                 revision,
                 published: None,
@@ -156,9 +156,8 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
             let settled = review.verdict == Verdict::NoObjection
                 || revision.approvals.len() >= review.approvals_required as usize;
             if review.verdict == Verdict::Approve && new_approval {
-                tx.append_event(Event {
-                    revision: Some(revision.id),
-                    ..entry(
+                tx.append_event(
+                    entry(
                         space,
                         EventKind::ReviewApprove,
                         review.reviewer,
@@ -166,7 +165,8 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
                         &review.comment,
                         now,
                     )
-                })?;
+                    .of_revision(revision.id),
+                )?;
             }
             if !settled {
                 tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &revision)?;
@@ -245,24 +245,21 @@ fn publish(
     links::replace_outgoing(tx, &page, &publication.links)?;
     spaces::count_accepted_edit(tx, space, revision.author)?;
     pages::note_author(tx, page.id, revision.author)?;
-    page.seq = tx.append_event(Event {
-        seq: 0,
-        at: now,
-        kind: EventKind::Publish,
-        space: Some(space.to_owned()),
-        slug: Some(page.slug.clone()),
-        page: Some(page.id),
-        revision: Some(shown.id),
-        actor: reviewer,
-        summary: if reviewer.is_some() {
-            "approved".to_owned()
-        } else {
-            "no objection in time (lazy consensus)".to_owned()
-        },
-        detail: serde_json::json!({ "pending": revision.id }),
-        target: Some(format!("revision:{}", revision.id)),
-        subject: None,
-    })?;
+    page.seq = tx.append_event(
+        Event::new(EventKind::Publish, now)
+            .in_space(space.to_owned())
+            .at_slug(page.slug.clone())
+            .of_page(page.id)
+            .of_revision(shown.id)
+            .by(reviewer)
+            .saying(if reviewer.is_some() {
+                "approved".to_owned()
+            } else {
+                "no objection in time (lazy consensus)".to_owned()
+            })
+            .with_detail(serde_json::json!({ "pending": revision.id }))
+            .targeting(format!("revision:{}", revision.id)),
+    )?;
     tx.put(TreeId::Pages, &key, &PageEntry::Page(page.clone()))?;
     Ok((page, shown))
 }

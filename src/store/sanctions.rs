@@ -3,7 +3,7 @@
 //! gives a banned member their standing back), and the indexes that find a
 //! member's sanctions and the ones due to end.
 
-use super::records::{Event, Member, Report, Sanction};
+use super::records::{Member, Report, Sanction};
 use super::spaces::{self, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -106,9 +106,8 @@ pub(super) fn lift(
         spaces::put_member(tx, &sanction.space, sanction.user, standing, now)?;
     }
     tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
-    tx.append_event(Event {
-        subject: Some(sanction.user),
-        ..entry(
+    tx.append_event(
+        entry(
             &sanction.space,
             EventKind::SanctionLift,
             None,
@@ -116,7 +115,8 @@ pub(super) fn lift(
             reason,
             now,
         )
-    })?;
+        .about(sanction.user),
+    )?;
     Ok(Some(sanction))
 }
 
@@ -179,10 +179,8 @@ impl Store {
             if let Some(ends) = new.ends_at {
                 tx.put_raw(TreeId::SanctionEnds, &end_key(ends, id), &[])?;
             }
-            tx.append_event(Event {
-                subject: Some(new.user),
-                detail: serde_json::json!({ "step": new.step, "user": new.username }),
-                ..entry(
+            tx.append_event(
+                entry(
                     space,
                     EventKind::Sanction,
                     Some(new.issued_by),
@@ -190,7 +188,9 @@ impl Store {
                     &new.reason,
                     now,
                 )
-            })?;
+                .with_detail(serde_json::json!({ "step": new.step, "user": new.username }))
+                .about(new.user),
+            )?;
             Ok(sanction)
         })
         .await
@@ -273,9 +273,8 @@ impl Store {
                 (Some((_, name)), None) => format!("user:{name}"),
                 (None, None) => format!("space:{}", report.space),
             };
-            tx.append_event(Event {
-                revision: new.revision,
-                ..entry(
+            tx.append_event(
+                entry(
                     &report.space,
                     EventKind::Report,
                     Some(new.reporter),
@@ -283,7 +282,8 @@ impl Store {
                     &new.reason,
                     now,
                 )
-            })?;
+                .of_revision(new.revision),
+            )?;
             Ok(report)
         })
         .await

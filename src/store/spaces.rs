@@ -81,20 +81,11 @@ pub(super) fn entry(
     reason: &str,
     at: Timestamp,
 ) -> Event {
-    Event {
-        seq: 0,
-        at,
-        kind,
-        space: Some(space.to_owned()),
-        slug: None,
-        page: None,
-        revision: None,
-        actor,
-        summary: reason.to_owned(),
-        detail: Value::Null,
-        target: Some(target),
-        subject: None,
-    }
+    Event::new(kind, at)
+        .in_space(space.to_owned())
+        .by(actor)
+        .saying(reason.to_owned())
+        .targeting(target)
 }
 
 pub(super) fn member_key(space: &str, user: UserId) -> Vec<u8> {
@@ -250,9 +241,8 @@ pub(super) fn change_membership(
     };
     tx.remove(TreeId::JoinRequests, &member_key(space, change.user))?;
     let target = format!("user:{}", change.username);
-    tx.append_event(Event {
-        subject: Some(change.user),
-        ..entry(
+    tx.append_event(
+        entry(
             space,
             change.action,
             change.actor,
@@ -260,7 +250,8 @@ pub(super) fn change_membership(
             &change.reason,
             now,
         )
-    })?;
+        .about(change.user),
+    )?;
     Ok(member)
 }
 
