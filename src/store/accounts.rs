@@ -83,10 +83,10 @@ impl Store {
             }
             if founder {
                 let main = SpaceSlug::main();
-                super::spaces::put_member(tx, main.as_str(), id, Standing::Steward, now)?;
+                super::members::put_member(tx, main.as_str(), id, Standing::Steward, now)?;
                 let target = format!("user:{}", user.username);
                 let reason = "the first administrator of an instance is its steward";
-                tx.append_event(super::spaces::entry(
+                tx.append_event(super::records::entry(
                     main.as_str(),
                     EventKind::StandingChange,
                     None,

@@ -1,10 +1,10 @@
 //! The powers an instance administrator may hold over spaces (listed in
 //! the configuration), each written with its entry in the space's log.
 
+use super::line::load_page;
 use super::links;
 use super::records::Revision;
-use super::reviews::load_page;
-use super::spaces::entry;
+use super::records::entry;
 use super::text::{self, PreparedText};
 use super::tx::TreeId;
 use super::{Store, StoreError};

@@ -3,7 +3,7 @@
 //! page's rollback, when that is the outcome, in the same transaction).
 
 use super::records::Dispute;
-use super::spaces::entry;
+use super::records::entry;
 use super::tx::{self, Abort, TreeId, Tx, joined_key};
 use super::{Store, StoreError};
 use crate::model::{DisputeState, EventKind, PageId, SpaceSlug, Standing, Timestamp, UserId};

@@ -11,7 +11,9 @@
 mod accounts;
 mod admin;
 mod disputes;
+mod line;
 mod links;
+mod members;
 mod pages;
 mod proposals;
 pub mod records;

@@ -6,11 +6,11 @@
 //! page moved on meanwhile the write is refused with `HeadMoved` and the
 //! caller merges again. Nothing is ever overwritten silently.
 
+use super::line;
 use super::links;
+use super::members;
 use super::records::{Event, Link, Page, PageEntry, Revision};
-use super::reviews;
 use super::sanctions::{self, SanctionsSeen};
-use super::spaces;
 use super::text::{self, PreparedText};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
@@ -89,10 +89,6 @@ pub struct PageMove {
     pub sanctions_seen: SanctionsSeen,
 }
 
-fn page_key(space: &str, slug: &str) -> Vec<u8> {
-    joined_key(space, slug.as_bytes())
-}
-
 impl Store {
     pub async fn append_revision(&self, new: NewRevision) -> Result<(Page, Revision), StoreError> {
         let now = self.now();
@@ -115,7 +111,7 @@ impl Store {
                 .map(|new| append(tx, new, now))
                 .collect::<Result<Vec<_>, _>>()?;
             tx.append_event(
-                spaces::entry(
+                super::records::entry(
                     log.space.as_str(),
                     log.kind,
                     Some(log.actor),
@@ -141,7 +137,10 @@ impl Store {
         space: &SpaceSlug,
         slug: &PageSlug,
     ) -> Result<Option<PageEntry>, StoreError> {
-        self.get(TreeId::Pages, &page_key(space.as_str(), slug.as_str()))
+        self.get(
+            TreeId::Pages,
+            &line::page_key(space.as_str(), slug.as_str()),
+        )
     }
 
     pub fn revision(&self, id: RevisionId) -> Result<Option<Revision>, StoreError> {
@@ -202,7 +201,7 @@ impl Store {
         let start = match after {
             // The smallest key greater than `after`'s.
             Some(slug) => {
-                let mut key = page_key(space.as_str(), slug);
+                let mut key = line::page_key(space.as_str(), slug);
                 key.push(0);
                 key
             }
@@ -270,7 +269,7 @@ pub(super) fn append(
     new: &NewRevision,
     now: Timestamp,
 ) -> Result<(Page, Revision), Abort> {
-    let key = page_key(new.space.as_str(), new.slug.as_str());
+    let key = line::page_key(new.space.as_str(), new.slug.as_str());
     let existing = match tx.get::<PageEntry>(TreeId::Pages, &key)? {
         Some(PageEntry::Page(page)) => Some(page),
         _ => None,
@@ -306,7 +305,7 @@ pub(super) fn append(
     };
     let known_text = new.text.store(tx)?;
     if new.join_author {
-        spaces::join_by_contributing(tx, new.space.as_str(), new.author, now)?;
+        members::join_by_contributing(tx, new.space.as_str(), new.author, now)?;
     }
     let revision = Revision {
         id: revision_id,
@@ -334,15 +333,15 @@ pub(super) fn append(
         page.updated_at = now;
         page.title = new.title.clone();
         links::replace_outgoing(tx, &page, &new.links)?;
-        spaces::count_accepted_edit(tx, &page.space, new.author)?;
-        note_author(tx, page.id, new.author)?;
+        members::count_accepted_edit(tx, &page.space, new.author)?;
+        line::note_author(tx, page.id, new.author)?;
     } else {
-        reviews::enqueue(tx, &page.space, revision_id)?;
+        line::enqueue(tx, &page.space, revision_id)?;
     }
     if created {
         links::locate(tx, &page)?;
     }
-    put_revision(tx, &page, &revision)?;
+    line::put_revision(tx, &page, &revision)?;
     page.seq = tx.append_event(
         Event::new(EventKind::of_revision(revision.kind), now)
             .in_space(page.space.clone())
@@ -377,11 +376,6 @@ impl Expected {
     }
 }
 
-/// Records `author` among the writers of the page's published revisions.
-pub(super) fn note_author(tx: &Tx<'_>, page: PageId, author: UserId) -> Result<(), Abort> {
-    tx.put_raw(TreeId::PageAuthors, &pair_key(page, author), &[])
-}
-
 /// Refuses a write decided under another dispute state than the page's now.
 fn check_dispute(tx: &Tx<'_>, page: PageId, seen: Option<u64>) -> Result<(), Abort> {
     if tx.get::<u64>(TreeId::PageDisputes, &page.to_be_bytes())? != seen {
@@ -390,15 +384,10 @@ fn check_dispute(tx: &Tx<'_>, page: PageId, seen: Option<u64>) -> Result<(), Abo
     Ok(())
 }
 
-fn put_revision(tx: &Tx<'_>, page: &Page, revision: &Revision) -> Result<(), Abort> {
-    tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), revision)?;
-    tx.put_raw(TreeId::PageRevisions, &pair_key(page.id, revision.id), &[])
-}
-
 fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, Revision), Abort> {
     let space = request.space.as_str();
-    let from_key = page_key(space, request.from.as_str());
-    let to_key = page_key(space, request.to.as_str());
+    let from_key = line::page_key(space, request.from.as_str());
+    let to_key = line::page_key(space, request.to.as_str());
     let mut page = match tx.get::<PageEntry>(TreeId::Pages, &from_key)? {
         Some(PageEntry::Page(page)) if page.published == Some(request.expected_head) => page,
         _ => return Err(StoreError::HeadMoved.into()),
@@ -438,7 +427,7 @@ fn move_page(tx: &Tx<'_>, request: &PageMove, now: Timestamp) -> Result<(Page, R
     page.head = revision.id;
     page.published = Some(revision.id);
     page.updated_at = now;
-    put_revision(tx, &page, &revision)?;
+    line::put_revision(tx, &page, &revision)?;
     links::locate(tx, &page)?;
     let redirect = PageEntry::Redirect {
         to: page.slug.clone(),

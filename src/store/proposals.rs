@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::pages::{self, NewRevision};
+use super::records::entry;
 use super::records::{Proposal, Space};
 use super::sanctions::SanctionsSeen;
-use super::spaces::{self, MembershipChange, NewSpace, entry};
+use super::spaces::{self, MembershipChange, NewSpace};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
 use super::{disputes, sanctions};

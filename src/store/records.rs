@@ -247,6 +247,22 @@ impl Event {
     }
 }
 
+/// A governance event of `space`, for its log.
+pub(super) fn entry(
+    space: &str,
+    kind: EventKind,
+    actor: Option<UserId>,
+    target: String,
+    reason: &str,
+    at: Timestamp,
+) -> Event {
+    Event::new(kind, at)
+        .in_space(space.to_owned())
+        .by(actor)
+        .saying(reason.to_owned())
+        .targeting(target)
+}
+
 /// A proposal (collective choice) and its votes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Proposal {

@@ -2,24 +2,17 @@
 //! their publication (as written, or merged onto a page that moved on) or
 //! rejection, each logged in the same transaction.
 
-use super::records::{Event, Link, Page, PageEntry, PageLocation, Revision};
+use super::members;
+use super::records::entry;
+use super::records::{Event, Link, Page, PageEntry, Revision};
 use super::sanctions::{self, SanctionsSeen};
-use super::spaces::{self, entry};
 use super::text::PreparedText;
-use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
+use super::tx::{self, Abort, TreeId, Tx, joined_key};
 use super::{Store, StoreError};
-use super::{links, pages};
+use super::{line, links};
 use crate::model::{
-    EventKind, PageId, RevisionId, RevisionKind, RevisionState, SpaceSlug, Timestamp, UserId,
+    EventKind, RevisionId, RevisionKind, RevisionState, SpaceSlug, Timestamp, UserId,
 };
-
-fn pending_key(space: &str, revision: RevisionId) -> Vec<u8> {
-    joined_key(space, &revision.to_be_bytes())
-}
-
-pub(super) fn enqueue(tx: &Tx<'_>, space: &str, revision: RevisionId) -> Result<(), Abort> {
-    tx.put_raw(TreeId::Pending, &pending_key(space, revision), &[])
-}
 
 /// How a pending revision becomes the page's text when it is published.
 #[derive(Debug, Clone)]
@@ -98,27 +91,11 @@ impl Store {
     }
 }
 
-fn load_revision(tx: &Tx<'_>, id: RevisionId) -> Result<Revision, Abort> {
-    tx.get::<Revision>(TreeId::Revisions, &id.to_be_bytes())?
-        .ok_or_else(|| StoreError::NotFound.into())
-}
-
-pub(super) fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abort> {
-    let location: PageLocation = tx
-        .get(TreeId::PageIds, &id.to_be_bytes())?
-        .ok_or(StoreError::NotFound)?;
-    let key = joined_key(&location.space, location.slug.as_bytes());
-    match tx.get::<PageEntry>(TreeId::Pages, &key)? {
-        Some(PageEntry::Page(page)) => Ok((key, page)),
-        _ => Err(StoreError::NotFound.into()),
-    }
-}
-
 fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed, Abort> {
     if let Some(reviewer) = review.reviewer {
         sanctions::check_seen(tx, reviewer, review.sanctions_seen)?;
     }
-    let mut revision = load_revision(tx, review.revision)?;
+    let mut revision = line::load_revision(tx, review.revision)?;
     if revision.state != RevisionState::Pending {
         return Err(StoreError::NotPending.into());
     }
@@ -127,7 +104,7 @@ fn apply_review(tx: &Tx<'_>, review: &Review, now: Timestamp) -> Result<Reviewed
     match review.verdict {
         Verdict::Reject => {
             revision.state = RevisionState::Rejected;
-            tx.remove(TreeId::Pending, &pending_key(space, revision.id))?;
+            line::dequeue(tx, space, revision.id)?;
             tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &revision)?;
             tx.append_event(
                 entry(
@@ -198,7 +175,7 @@ fn publish(
     reviewer: Option<UserId>,
     now: Timestamp,
 ) -> Result<(Page, Revision), Abort> {
-    let (key, mut page) = load_page(tx, revision.page)?;
+    let (key, mut page) = line::load_page(tx, revision.page)?;
     if page.published != publication.line {
         return Err(StoreError::HeadMoved.into());
     }
@@ -230,21 +207,20 @@ fn publish(
             };
             revision.state = RevisionState::Published;
             revision.published_as = Some(merged.id);
-            tx.put(TreeId::Revisions, &merged.id.to_be_bytes(), &merged)?;
-            tx.put_raw(TreeId::PageRevisions, &pair_key(page.id, merged.id), &[])?;
+            line::put_revision(tx, &page, &merged)?;
             page.head = page.head.max(merged.id);
             merged
         }
     };
     tx.put(TreeId::Revisions, &revision.id.to_be_bytes(), &*revision)?;
-    tx.remove(TreeId::Pending, &pending_key(space, revision.id))?;
+    line::dequeue(tx, space, revision.id)?;
     page.published = Some(shown.id);
     page.deleted = shown.deleted;
     page.updated_at = now;
     page.title = publication.title.clone();
     links::replace_outgoing(tx, &page, &publication.links)?;
-    spaces::count_accepted_edit(tx, space, revision.author)?;
-    pages::note_author(tx, page.id, revision.author)?;
+    members::count_accepted_edit(tx, space, revision.author)?;
+    line::note_author(tx, page.id, revision.author)?;
     page.seq = tx.append_event(
         Event::new(EventKind::Publish, now)
             .in_space(space.to_owned())

@@ -3,8 +3,9 @@
 //! gives a banned member their standing back), and the indexes that find a
 //! member's sanctions and the ones due to end.
 
+use super::members;
+use super::records::entry;
 use super::records::{Member, Report, Sanction};
-use super::spaces::{self, entry};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, pair_key};
 use super::{Store, StoreError};
 use crate::model::{EventKind, RevisionId, SpaceSlug, Standing, Timestamp, UserId};
@@ -103,7 +104,7 @@ pub(super) fn lift(
         tx.remove(TreeId::SanctionEnds, &end_key(ends, id))?;
     }
     if by_appeal && let Some(standing) = sanction.previous_standing {
-        spaces::put_member(tx, &sanction.space, sanction.user, standing, now)?;
+        members::put_member(tx, &sanction.space, sanction.user, standing, now)?;
     }
     tx.put(TreeId::Sanctions, &id.to_be_bytes(), &sanction)?;
     tx.append_event(
@@ -146,8 +147,8 @@ impl Store {
             let space = new.space.as_str();
             let previous_standing: Option<Standing> = if new.ends_membership {
                 let member: Option<Member> =
-                    tx.get(TreeId::Members, &spaces::member_key(space, new.user))?;
-                spaces::remove_member(tx, space, new.user)?;
+                    tx.get(TreeId::Members, &members::member_key(space, new.user))?;
+                members::remove_member(tx, space, new.user)?;
                 member.map(|m| m.standing)
             } else {
                 None

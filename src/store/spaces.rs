@@ -1,11 +1,13 @@
-//! Spaces and their members: creating a space (its creator is steward),
-//! memberships and their standing, join requests. Each change is logged in
-//! the space's governance log (the event log) in the same transaction.
+//! Spaces: creating one (its creator is steward), its charter, changes of
+//! membership decided by governance, and join requests. Each change is
+//! logged in the space's governance log (the event log) in the same
+//! transaction; the membership records themselves live in [`super::members`].
 
 use serde_json::Value;
 
-use super::records::{Event, JoinRequest, Member, Space};
-use super::tx::{self, Abort, TreeId, Tx, joined_key, user_key};
+use super::members::{member_key, put_member, remove_member};
+use super::records::{JoinRequest, Member, Space, entry};
+use super::tx::{self, Abort, TreeId, Tx, joined_key};
 use super::{Store, StoreError, sanctions};
 use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId};
 
@@ -70,103 +72,6 @@ pub enum Requires {
     /// The user is not a member, and has had no sanction since the one
     /// named (a ban issued while they joined is seen).
     Joining { newest_sanction: Option<u64> },
-}
-
-/// A governance event of `space`, for its log.
-pub(super) fn entry(
-    space: &str,
-    kind: EventKind,
-    actor: Option<UserId>,
-    target: String,
-    reason: &str,
-    at: Timestamp,
-) -> Event {
-    Event::new(kind, at)
-        .in_space(space.to_owned())
-        .by(actor)
-        .saying(reason.to_owned())
-        .targeting(target)
-}
-
-pub(super) fn member_key(space: &str, user: UserId) -> Vec<u8> {
-    joined_key(space, &user_key(user))
-}
-
-fn index_key(space: &str, user: UserId) -> Vec<u8> {
-    let mut key = user_key(user).to_vec();
-    key.extend_from_slice(space.as_bytes());
-    key
-}
-
-/// Makes `user` a member of `space` with `standing`, keeping when they
-/// joined and what they did if they were one already.
-pub(super) fn put_member(
-    tx: &Tx<'_>,
-    space: &str,
-    user: UserId,
-    standing: Standing,
-    now: Timestamp,
-) -> Result<Member, Abort> {
-    let key = member_key(space, user);
-    let member = match tx.get::<Member>(TreeId::Members, &key)? {
-        Some(existing) => Member {
-            standing,
-            ..existing
-        },
-        None => Member {
-            standing,
-            since: now,
-            accepted_edits: 0,
-        },
-    };
-    tx.put(TreeId::Members, &key, &member)?;
-    tx.put_raw(TreeId::UserSpaces, &index_key(space, user), &[])?;
-    Ok(member)
-}
-
-pub(super) fn remove_member(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
-    tx.remove(TreeId::Members, &member_key(space, user))?;
-    tx.remove(TreeId::UserSpaces, &index_key(space, user))
-}
-
-/// Makes `user` a newcomer of the open `space` they are contributing to,
-/// unless they are a member already.
-pub(super) fn join_by_contributing(
-    tx: &Tx<'_>,
-    space: &str,
-    user: UserId,
-    now: Timestamp,
-) -> Result<(), Abort> {
-    if tx
-        .get_raw(TreeId::Members, &member_key(space, user))?
-        .is_some()
-    {
-        return Ok(());
-    }
-    put_member(tx, space, user, Standing::Newcomer, now)?;
-    let username = tx
-        .get::<super::records::User>(TreeId::Users, &user_key(user))?
-        .map_or_else(|| format!("#{user}"), |u| u.username);
-    let target = format!("user:{username}");
-    tx.append_event(entry(
-        space,
-        EventKind::Join,
-        Some(user),
-        target,
-        "first contribution",
-        now,
-    ))?;
-    Ok(())
-}
-
-/// Counts one more published edit of `user` in `space`, if a member there.
-pub(super) fn count_accepted_edit(tx: &Tx<'_>, space: &str, user: UserId) -> Result<(), Abort> {
-    let key = member_key(space, user);
-    if let Some(mut member) = tx.get::<Member>(TreeId::Members, &key)? {
-        member.accepted_edits += 1;
-        tx.put(TreeId::Members, &key, &member)?;
-    }
-    Ok(())
 }
 
 /// Creates a space with its creator as steward, logged in its own log.
