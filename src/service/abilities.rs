@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::spaces::Place;
+use super::facts::Place;
 use super::{ActionView, Actor, App, DecisionKind, ServiceResult};
 use crate::governance::{
     Ability, ActorFacts, Context, Decision, PageFacts, PageScene, page_abilities, space_abilities,

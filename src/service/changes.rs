@@ -1,6 +1,6 @@
 //! Recent changes, read from the event log (newest first).
 
-use super::spaces::Sight;
+use super::facts::Sight;
 use super::{Actor, App, ChangeView, ListRequest, Listing, ServiceError, ServiceResult};
 use crate::model::{EventSeq, RevisionState, SpaceSlug, Timestamp, Username};
 use crate::store::Event;

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use super::facts::Place;
 use super::listing::numeric_key;
-use super::spaces::Place;
 use super::{Actor, App, DisputeView, ServiceError, ServiceResult};
 use super::{ListRequest, Listing, Order};
 use crate::governance::{Action, Decision};

@@ -13,9 +13,9 @@
 
 use std::sync::Arc;
 
+use super::facts::Place;
 use super::rendering::within_budget;
 use super::retry::optimistically;
-use super::spaces::Place;
 use super::{Actor, App, ServiceError, ServiceResult, WriteView};
 use crate::diff::{Merge, MergeLabels, merge3};
 use crate::governance::{Action, Decision, PageFacts};

@@ -15,6 +15,7 @@ mod changes;
 mod disputes;
 mod edits;
 mod error;
+mod facts;
 mod listing;
 mod monitoring;
 mod ops;
@@ -76,7 +77,7 @@ struct Inner {
     /// Whether a pending revision conflicts with a published line.
     conflicts: quick_cache::sync::Cache<(RevisionId, Option<RevisionId>), bool>,
     search: std::sync::OnceLock<search::Search>,
-    governance: spaces::GovernanceCache,
+    governance: facts::GovernanceCache,
 }
 
 impl App {
@@ -91,7 +92,7 @@ impl App {
                 answers: answers::AnswerCache::default(),
                 conflicts: quick_cache::sync::Cache::new(16_384),
                 search: std::sync::OnceLock::new(),
-                governance: spaces::GovernanceCache::default(),
+                governance: facts::GovernanceCache::default(),
                 config,
             }),
         }

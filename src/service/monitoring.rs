@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::spaces::Sight;
+use super::facts::Sight;
 use super::{
     Actor, App, ChangeView, ChangesQuery, HealthView, ListRequest, Listing, LogEntryView,
     NotificationView, Order, ServiceResult, WatchView,

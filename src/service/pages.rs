@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::answers::PageVersion;
-use super::spaces::Place;
+use super::facts::Place;
 use super::{
     Actor, App, DiffView, ListRequest, Listing, PageSummaryView, PageView, RevisionTextView,
     RevisionView, ServiceError, ServiceResult,

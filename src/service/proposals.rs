@@ -10,9 +10,9 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::facts::Place;
 use super::listing::numeric_key;
 use super::retry::optimistically;
-use super::spaces::Place;
 use super::{Actor, App, ProposalView, ServiceError, ServiceResult, VoteView};
 use super::{ListRequest, Listing, Order};
 use crate::governance::charter::{apply_patch, change};

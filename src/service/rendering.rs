@@ -283,7 +283,7 @@ impl App {
         let sources = Listing::from_lookahead(sources, list.limit, u64::to_string);
         // Pages the viewer may not read are left out (the cursor still
         // moves past them).
-        let sight = super::spaces::Sight::new(self, viewer);
+        let sight = super::facts::Sight::new(self, viewer);
         let mut items = Vec::with_capacity(sources.items.len());
         for source in sources.items {
             if let Some(page) = self.store().page_by_id(source)?
@@ -309,7 +309,7 @@ impl App {
         &'a self,
         viewer: Option<&'a Actor>,
     ) -> impl FnMut(PageId) -> bool + 'a {
-        let sight = super::spaces::Sight::new(self, viewer);
+        let sight = super::facts::Sight::new(self, viewer);
         let mut known: std::collections::HashMap<PageId, bool> = Default::default();
         move |source| {
             *known.entry(source).or_insert_with(|| {

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use super::facts::Place;
 use super::listing::numeric_key;
 use super::retry::optimistically;
-use super::spaces::Place;
 use super::{
     Actor, App, ListRequest, Listing, Order, ReviewItemView, ReviewOutcomeView, ServiceError,
     ServiceResult,

@@ -11,8 +11,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::facts::Place;
 use super::retry::optimistically;
-use super::spaces::Place;
 use super::{
     Actor, App, RollbackConflictView, RollbackPageView, RollbackView, ServiceError, ServiceResult,
 };

@@ -3,9 +3,9 @@
 //! step (or a lighter one); the engine enforces what is in force, here and
 //! in child spaces; sanctions lift at their end or by a passed appeal.
 
+use super::facts::Place;
 use super::listing::numeric_key;
 use super::retry::optimistically;
-use super::spaces::Place;
 use super::{
     Actor, App, ProposalRequest, ProposalView, ReportView, SanctionView, ServiceError,
     ServiceResult,
