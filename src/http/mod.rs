@@ -1,5 +1,7 @@
 //! The HTTP edge: the only user of axum. Every route of the server is listed
-//! in [`router`], so the URL surface reads in one place.
+//! once, in [`routes`], which builds both the router and the OpenAPI
+//! document, so the URL surface reads in one place and the contract cannot
+//! forget a route.
 //!
 //! Handlers are adapters: extract (rejecting bad input as problem+json), call
 //! one service function, map the result. They hold no rules of their own.
@@ -18,13 +20,14 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use axum::middleware::{Next, from_fn, map_response};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::model::ErrorCode;
 use crate::service::App;
@@ -47,145 +50,13 @@ pub async fn serve(
         .await
 }
 
-/// Builds the whole HTTP surface of an instance.
+/// Builds the whole HTTP surface of an instance: the routes of [`routes`],
+/// then what every answer goes through.
 pub fn router(app: App) -> Router {
     let config = app.config().clone();
-
-    // Requests that carry a page text may be large; everything else is small.
-    let page_texts = Router::new()
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}",
-            get(pages::get_page)
-                .put(pages::put_page)
-                .delete(pages::delete_page),
-        )
-        .route("/api/v1/render", post(links::preview))
-        .layer(DefaultBodyLimit::max(config.page_body_limit()));
-
-    let rest = Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics))
-        .route("/api/v1/openapi.json", get(ops::openapi_json))
-        .route("/api/v1/accounts", post(accounts::register))
-        .route(
-            "/api/v1/sessions",
-            post(accounts::log_in).delete(accounts::log_out_everywhere),
-        )
-        .route(
-            "/api/v1/sessions/current",
-            axum::routing::delete(accounts::log_out),
-        )
-        .route("/api/v1/me", get(accounts::me))
-        .route("/api/v1/me/password", put(accounts::change_password))
-        .route("/api/v1/admin/takedowns", post(admin::take_down))
-        .route("/api/v1/admin/stewards", post(admin::restore_steward))
-        .route(
-            "/api/v1/tokens",
-            get(accounts::list_tokens).post(accounts::create_token),
-        )
-        .route(
-            "/api/v1/tokens/{name}",
-            axum::routing::delete(accounts::revoke_token),
-        )
-        .route(
-            "/api/v1/spaces",
-            get(spaces::list_spaces).post(spaces::create_space),
-        )
-        .route("/api/v1/spaces/{space}", get(spaces::get_space))
-        .route(
-            "/api/v1/spaces/{space}/members",
-            get(spaces::list_members).post(spaces::join),
-        )
-        .route(
-            "/api/v1/spaces/{space}/members/{user}",
-            get(spaces::member).put(spaces::appoint),
-        )
-        .route(
-            "/api/v1/spaces/{space}/members/{user}/accept",
-            post(spaces::accept),
-        )
-        .route(
-            "/api/v1/spaces/{space}/reviews",
-            get(governance::review_queue),
-        )
-        .route(
-            "/api/v1/spaces/{space}/reviews/{revision}",
-            post(governance::review),
-        )
-        .route(
-            "/api/v1/spaces/{space}/rollbacks",
-            post(governance::mass_rollback),
-        )
-        .route(
-            "/api/v1/spaces/{space}/proposals",
-            get(proposals::list).post(proposals::open),
-        )
-        .route("/api/v1/spaces/{space}/proposals/{id}", get(proposals::get))
-        .route(
-            "/api/v1/spaces/{space}/proposals/{id}/vote",
-            put(proposals::vote),
-        )
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/disputes",
-            post(disputes::open),
-        )
-        .route("/api/v1/spaces/{space}/disputes", get(disputes::list))
-        .route(
-            "/api/v1/spaces/{space}/reports",
-            get(sanctions::reports).post(sanctions::report),
-        )
-        .route(
-            "/api/v1/spaces/{space}/sanctions",
-            get(sanctions::list).post(sanctions::issue),
-        )
-        .route(
-            "/api/v1/spaces/{space}/sanctions/{id}/appeal",
-            post(sanctions::appeal),
-        )
-        .route(
-            "/api/v1/spaces/{space}/log",
-            get(governance::governance_log),
-        )
-        .route("/api/v1/spaces/{space}/health", get(governance::health))
-        .route("/api/v1/watchlist", get(governance::watchlist))
-        .route(
-            "/api/v1/watchlist/{space}/{slug}",
-            put(governance::watch).delete(governance::unwatch),
-        )
-        .route("/api/v1/notifications", get(governance::notifications))
-        .route("/feeds/changes.atom", get(feeds::changes_atom))
-        .route("/api/v1/spaces/{space}/pages", get(pages::list_pages))
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/move",
-            post(pages::move_page),
-        )
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/revert",
-            post(pages::revert_page),
-        )
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/revisions",
-            get(pages::history),
-        )
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/revisions/{id}",
-            get(pages::revision),
-        )
-        .route("/api/v1/spaces/{space}/pages/{slug}/diff", get(pages::diff))
-        .route(
-            "/api/v1/spaces/{space}/pages/{slug}/backlinks",
-            get(links::backlinks),
-        )
-        .route("/api/v1/spaces/{space}/orphans", get(links::orphans))
-        .route("/api/v1/spaces/{space}/wanted", get(links::wanted))
-        .route("/api/v1/changes", get(changes::changes))
-        .route("/api/v1/search", get(search::search))
-        .route("/api/v1/suggest", get(search::suggest))
-        .layer(DefaultBodyLimit::max(config.limits.max_small_body_bytes));
-
-    Router::new()
-        .merge(page_texts)
-        .merge(rest)
+    let (routes, _) =
+        routes(config.page_body_limit(), config.limits.max_small_body_bytes).split_for_parts();
+    routes
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
@@ -202,6 +73,74 @@ pub fn router(app: App) -> Router {
                 .layer(CsrfLayer::new()),
         )
         .with_state(app)
+}
+
+/// Every route of the server, each with its place in the OpenAPI document:
+/// the router and the contract are built from this one list. Requests that
+/// carry a page text may be as large as `page_body_limit`; every other body
+/// is held to `small_body_limit`.
+pub(crate) fn routes(page_body_limit: usize, small_body_limit: usize) -> OpenApiRouter<App> {
+    let page_texts = OpenApiRouter::new()
+        .routes(routes!(
+            pages::get_page,
+            pages::put_page,
+            pages::delete_page
+        ))
+        .routes(routes!(links::preview))
+        .layer(DefaultBodyLimit::max(page_body_limit));
+
+    let rest = OpenApiRouter::new()
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::metrics))
+        .routes(routes!(ops::openapi_json))
+        .routes(routes!(accounts::register))
+        .routes(routes!(accounts::log_in, accounts::log_out_everywhere))
+        .routes(routes!(accounts::log_out))
+        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::list_tokens, accounts::create_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(spaces::list_spaces, spaces::create_space))
+        .routes(routes!(spaces::get_space))
+        .routes(routes!(spaces::list_members, spaces::join))
+        .routes(routes!(spaces::member, spaces::appoint))
+        .routes(routes!(spaces::accept))
+        .routes(routes!(pages::list_pages))
+        .routes(routes!(pages::move_page))
+        .routes(routes!(pages::revert_page))
+        .routes(routes!(pages::history))
+        .routes(routes!(pages::revision))
+        .routes(routes!(pages::diff))
+        .routes(routes!(links::backlinks))
+        .routes(routes!(links::orphans))
+        .routes(routes!(links::wanted))
+        .routes(routes!(changes::changes))
+        .routes(routes!(feeds::changes_atom))
+        .routes(routes!(governance::review_queue))
+        .routes(routes!(governance::review))
+        .routes(routes!(governance::mass_rollback))
+        .routes(routes!(governance::governance_log))
+        .routes(routes!(governance::health))
+        .routes(routes!(proposals::list, proposals::open))
+        .routes(routes!(proposals::get))
+        .routes(routes!(proposals::vote))
+        .routes(routes!(sanctions::reports, sanctions::report))
+        .routes(routes!(sanctions::list, sanctions::issue))
+        .routes(routes!(sanctions::appeal))
+        .routes(routes!(disputes::open))
+        .routes(routes!(disputes::list))
+        .routes(routes!(governance::watchlist))
+        .routes(routes!(governance::watch, governance::unwatch))
+        .routes(routes!(governance::notifications))
+        .routes(routes!(admin::take_down))
+        .routes(routes!(admin::restore_steward))
+        .routes(routes!(search::search))
+        .routes(routes!(search::suggest))
+        .layer(DefaultBodyLimit::max(small_body_limit));
+
+    OpenApiRouter::with_openapi(openapi::base())
+        .merge(page_texts)
+        .merge(rest)
 }
 
 /// The longest request target (path and query) answered; longer ones get

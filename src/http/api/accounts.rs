@@ -1,5 +1,6 @@
 //! Accounts, sessions, personal API tokens and "who am I".
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -53,11 +54,9 @@ pub struct PasswordBody {
 
 #[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts",
     request_body = RegisterBody,
+    extensions(("x-errors" = json!([ErrorCode::UsernameTaken]))),
     responses(
         (status = 201, description = "Account created. The first account of an instance is its administrator and the steward of `main` (beyond loopback, only with the setup code the server printed).", body = AccountView),
-        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`username_taken`: taken, or too much like a name taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: too many accounts from this client", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -80,11 +79,10 @@ pub async fn register(
 
 #[utoipa::path(post, path = "/api/v1/sessions", tag = "accounts",
     request_body = LoginBody,
+    extensions(("x-errors" = json!([ErrorCode::Unauthenticated]))),
     responses(
         (status = 201, description = "Logged in. The body carries a bearer token; a session cookie (HttpOnly, SameSite=Lax) is set too.", body = SessionView,
             headers(("Set-Cookie" = String, description = "The session cookie"))),
-        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`: wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: too many failures for this name from this client, or from this client", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -123,8 +121,6 @@ fn session_headers(app: &App, session: Option<&SessionView>) -> HeaderMap {
     request_body = PasswordBody,
     responses(
         (status = 200, description = "Changed. Every session of the account ends; this answer is a new session in place of the one used (and sets its cookie). API tokens stay.", body = SessionView),
-        (status = 400, description = "`malformed_json` or `invalid_input` (the new password)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`, or the current password is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: too many wrong passwords", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -146,7 +142,6 @@ pub async fn change_password(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Logged out everywhere: every session of the account ends (API tokens stay), and the cookie is cleared"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn log_out_everywhere(
     State(app): State<App>,
@@ -160,7 +155,6 @@ pub async fn log_out_everywhere(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Logged out: the token or session used is revoked and the cookie cleared"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn log_out(
     State(app): State<App>,
@@ -174,7 +168,6 @@ pub async fn log_out(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The authenticated user and their memberships", body = MeView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn me(State(app): State<App>, Auth(auth): Auth) -> Result<Json<MeView>, ApiError> {
     Ok(Json(app.me(&auth)?))
@@ -183,11 +176,9 @@ pub async fn me(State(app): State<App>, Auth(auth): Auth) -> Result<Json<MeView>
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts",
     security(("bearer" = []), ("cookie" = [])),
     request_body = TokenBody,
+    extensions(("x-errors" = json!([ErrorCode::NameTaken]))),
     responses(
         (status = 201, description = "A personal API token, shown once", body = TokenView),
-        (status = 400, description = "`malformed_json` or `invalid_input` (a name, or an `expires_at` not to come)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`name_taken`: you have a token of that name", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_token(
     State(app): State<App>,
@@ -205,8 +196,6 @@ pub async fn create_token(
     params(ListParams),
     responses(
         (status = 200, description = "Your API tokens by name: names and dates, never the tokens", body = Listing<ApiTokenView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_tokens(
     State(app): State<App>,
@@ -221,8 +210,6 @@ pub async fn list_tokens(
     params(("name" = String, Path, description = "The token's name")),
     responses(
         (status = 204, description = "The token is revoked"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revoke_token(
     State(app): State<App>,

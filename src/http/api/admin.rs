@@ -1,12 +1,13 @@
 //! Instance administrators' powers over spaces (those the configuration
 //! lists), each logged in the space's governance log.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, Auth};
 use crate::model::RevisionId;
 use crate::service::{App, MemberView};
@@ -37,13 +38,11 @@ pub struct StewardBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/takedowns", tag = "operations",
+    security(("bearer" = []), ("cookie" = [])),
     request_body = TakedownBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "Taken down and logged in the space's governance log", body = TakedownView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: administrators only, and only if the configuration grants the power", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn take_down(
     State(app): State<App>,
@@ -57,14 +56,11 @@ pub async fn take_down(
 }
 
 #[utoipa::path(post, path = "/api/v1/admin/stewards", tag = "operations",
+    security(("bearer" = []), ("cookie" = [])),
     request_body = StewardBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::NotFound, ErrorCode::HasStewards]))),
     responses(
         (status = 200, description = "The space, which had no steward left, has one; logged", body = MemberView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: administrators only, and only if the configuration grants the power", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`has_stewards`: stewards come by proposal", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn restore_steward(
     State(app): State<App>,

@@ -1,11 +1,12 @@
 //! Recent changes, from the event log.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiQuery, MaybeAuth};
 use crate::model::RevisionState;
 use crate::service::{App, ChangeView, ChangesQuery, Listing};
@@ -28,10 +29,9 @@ pub struct ChangesParams {
 
 #[utoipa::path(get, path = "/api/v1/changes", tag = "changes",
     params(ChangesParams),
+    extensions(("x-errors" = json!([ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "Page changes, newest first", body = Listing<ChangeView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn changes(
     State(app): State<App>,

@@ -1,5 +1,6 @@
 //! Disputes over pages (conflict resolution).
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::DisputeState;
 use crate::service::{App, DisputeView, Listing};
@@ -26,15 +27,12 @@ pub struct DisputesParams {
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/pages/{slug}/disputes", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
     request_body = DisputeBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::NotMember, ErrorCode::Suspended, ErrorCode::Banned, ErrorCode::AlreadyDisputed]))),
     responses(
         (status = 201, description = "Open: the page is locked to `lock_to` until a `dispute` proposal resolves it", body = DisputeView),
-        (status = 400, description = "`invalid_input`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden` (contributors dispute), `not_member`, `suspended`, `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_disputed`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn open(
     State(app): State<App>,
@@ -52,8 +50,6 @@ pub async fn open(
     params(("space" = String, Path, description = "Space slug"), DisputesParams, ListParams),
     responses(
         (status = 200, description = "Disputes, newest first", body = Listing<DisputeView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(app): State<App>,

@@ -1,5 +1,6 @@
 //! The Atom feed of published changes (RFC 4287), for feed readers.
 
+use crate::model::ErrorCode;
 use atom_syndication::{Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::extract::State;
 use axum::http::header;
@@ -7,7 +8,7 @@ use axum::response::IntoResponse;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiQuery, MaybeAuth};
 use crate::model::Timestamp;
 use crate::service::{App, ChangeView};
@@ -21,9 +22,9 @@ pub struct FeedParams {
 
 #[utoipa::path(get, path = "/feeds/changes.atom", tag = "changes",
     params(FeedParams),
+    extensions(("x-errors" = json!([ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "The 50 newest published changes, as an Atom feed", body = String, content_type = "application/atom+xml"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn changes_atom(
     State(app): State<App>,

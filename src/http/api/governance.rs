@@ -1,6 +1,7 @@
 //! Governance: the review queue, mass rollbacks, the governance log, health
 //! figures, watchlists and notifications.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::RevisionId;
 use crate::service::{
@@ -46,13 +47,11 @@ pub struct RollbackBody {
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/reviews", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ListParams),
+    extensions(("x-errors" = json!([ErrorCode::NotMember]))),
     responses(
         (status = 200, description = "Pending revisions, oldest first", body = Listing<ReviewItemView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_member`: members see the queue", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn review_queue(
     State(app): State<App>,
@@ -65,15 +64,12 @@ pub async fn review_queue(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/reviews/{revision}", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("revision" = u64, Path, description = "The pending revision")),
     request_body = ReviewBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::SelfApproval, ErrorCode::ConflictOfInterest, ErrorCode::NotMember, ErrorCode::Suspended, ErrorCode::NotPending, ErrorCode::EditConflict]))),
     responses(
         (status = 200, description = "Recorded: still pending (more approvals needed), published or rejected", body = ReviewOutcomeView),
-        (status = 400, description = "`invalid_input` or `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden` (standing below `edit.review_min`), `self_approval`, `conflict_of_interest` (a revert restoring your own work), `not_member`, `suspended`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space or revision", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`not_pending`: already settled; `edit_conflict`: the page moved on and the revision no longer merges", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn review(
     State(app): State<App>,
@@ -92,14 +88,12 @@ pub async fn review(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/rollbacks", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug")),
     request_body = RollbackBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden]))),
     responses(
         (status = 200, description = "The pages rolled back (or that would be, for a dry run), and those left alone", body = RollbackView),
-        (status = 400, description = "`invalid_input` (a `since` that is not RFC 3339) or `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: stewards roll back", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space or user", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn mass_rollback(
     State(app): State<App>,
@@ -120,8 +114,6 @@ pub async fn mass_rollback(
     params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
         (status = 200, description = "The governance log, newest first", body = Listing<LogEntryView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn governance_log(
     State(app): State<App>,
@@ -142,7 +134,6 @@ pub async fn governance_log(
     params(("space" = String, Path, description = "Space slug")),
     responses(
         (status = 200, description = "Health figures", body = HealthView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn health(
     State(app): State<App>,
@@ -155,11 +146,10 @@ pub async fn health(
 }
 
 #[utoipa::path(put, path = "/api/v1/watchlist/{space}/{slug}", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
     responses(
         (status = 204, description = "Watched"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn watch(
     State(app): State<App>,
@@ -171,11 +161,10 @@ pub async fn watch(
 }
 
 #[utoipa::path(delete, path = "/api/v1/watchlist/{space}/{slug}", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("slug" = String, Path, description = "Page slug or title")),
     responses(
         (status = 204, description = "No longer watched"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unwatch(
     State(app): State<App>,
@@ -187,11 +176,10 @@ pub async fn unwatch(
 }
 
 #[utoipa::path(get, path = "/api/v1/watchlist", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(ListParams),
     responses(
         (status = 200, description = "The pages the caller watches, by space and slug", body = Listing<WatchView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn watchlist(
     State(app): State<App>,
@@ -202,11 +190,10 @@ pub async fn watchlist(
 }
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(ListParams),
     responses(
         (status = 200, description = "Changes to watched pages, review outcomes and governance actions concerning the caller, newest first", body = Listing<NotificationView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn notifications(
     State(app): State<App>,

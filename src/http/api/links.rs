@@ -1,5 +1,6 @@
 //! Rendering and the link graph: previews, backlinks, orphans, wanted pages.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
@@ -20,11 +21,9 @@ pub struct RenderBody {
 
 #[utoipa::path(post, path = "/api/v1/render", tag = "pages",
     request_body = RenderBody,
+    extensions(("x-errors" = json!([ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "The text rendered as a page would be; nothing is stored", body = PreviewView),
-        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: 600 previews a minute per account, or per address when anonymous", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
@@ -46,8 +45,6 @@ pub async fn preview(
            ("slug" = String, Path, description = "Page slug or title"), ListParams),
     responses(
         (status = 200, description = "The pages whose published revision links to this page", body = Listing<PageRefView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn backlinks(
     State(app): State<App>,
@@ -70,8 +67,6 @@ pub async fn backlinks(
     params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
         (status = 200, description = "Pages no other page links to, in slug order", body = Listing<PageRefView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn orphans(
     State(app): State<App>,
@@ -92,8 +87,6 @@ pub async fn orphans(
     params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
         (status = 200, description = "Missing titles that pages link to, most linked first", body = Listing<WantedView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn wanted(
     State(app): State<App>,

@@ -1,5 +1,6 @@
 //! Pages: read, write, delete, move, revert, history, revisions, diffs, lists.
 
+use crate::model::ErrorCode;
 use std::sync::Arc;
 
 use axum::Json;
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, OptionalJson};
 use crate::model::RevisionId;
 use crate::service::{
@@ -125,8 +126,6 @@ fn write_response((status, view): (WriteStatus, WriteView)) -> Response {
     params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
         (status = 200, description = "The space's pages in slug order (deleted pages and redirects left out)", body = Listing<PageSummaryView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_pages(
     State(app): State<App>,
@@ -143,12 +142,11 @@ pub async fn list_pages(
     params(("space" = String, Path, description = "Space slug"),
            ("slug" = String, Path, description = "Page slug or title (NFC-normalised, spaces as `_`)"),
            ("If-None-Match" = Option<String>, Header, description = "An ETag seen before: 304 if unchanged")),
+    extensions(("x-errors" = json!([ErrorCode::Deleted]))),
     responses(
         (status = 200, description = "The page as readers see it. After a move, the old slug answers with `redirected_from`.", body = PageView,
             headers(("ETag" = String, description = "`\"<revision id>.<digest>\"`: changes whenever the answer's bytes do (a new revision, a link turning blue, a dispute); `If-Match` takes it (or `\"<revision id>\"`)"))),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`deleted`: the page's head is a deletion", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_page(
     State(app): State<App>,
@@ -192,16 +190,11 @@ pub async fn get_page(
            ("slug" = String, Path, description = "Page slug or title"),
            ("If-Match" = Option<String>, Header, description = "The ETag of the revision you edited (instead of `base_revision`)")),
     request_body = EditBody,
+    extensions(("x-errors" = json!([ErrorCode::UnknownRevision, ErrorCode::EditConflict, ErrorCode::MissingBase]))),
     responses(
         (status = 201, description = "Page created", body = WriteView),
         (status = 200, description = "Edit published (merged three-way if the base was stale)", body = WriteView),
         (status = 202, description = "Edit queued for review", body = WriteView),
-        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`edit_conflict`: overlapping changes; carries `head_revision` and `merged` (the text with conflict markers)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`too_large`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`missing_base`: the page exists and no base revision was named", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_page(
     State(app): State<App>,
@@ -225,15 +218,10 @@ pub async fn put_page(
            ("slug" = String, Path, description = "Page slug or title"),
            ("If-Match" = Option<String>, Header, description = "The ETag of the revision you saw (instead of `base_revision`)")),
     request_body(content = DeleteBody, description = "May be empty when `If-Match` is sent"),
+    extensions(("x-errors" = json!([ErrorCode::UnknownRevision, ErrorCode::EditConflict, ErrorCode::Deleted, ErrorCode::MissingBase]))),
     responses(
         (status = 200, description = "Deleted: a revision that revert restores", body = WriteView),
         (status = 202, description = "Deletion queued for review", body = WriteView),
-        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`edit_conflict`: the page changed since the base", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`deleted`: already deleted", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`missing_base`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_page(
     State(app): State<App>,
@@ -255,13 +243,9 @@ pub async fn delete_page(
     params(("space" = String, Path, description = "Space slug"),
            ("slug" = String, Path, description = "Page slug or title")),
     request_body = MoveBody,
+    extensions(("x-errors" = json!([ErrorCode::PageExists, ErrorCode::Deleted]))),
     responses(
         (status = 200, description = "Moved; the old slug now redirects", body = WriteView),
-        (status = 400, description = "`malformed_json` or `invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`page_exists`: a page has the new title", body = Problem, content_type = "application/problem+json"),
-        (status = 410, description = "`deleted`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn move_page(
     State(app): State<App>,
@@ -280,12 +264,10 @@ pub async fn move_page(
     params(("space" = String, Path, description = "Space slug"),
            ("slug" = String, Path, description = "Page slug or title")),
     request_body = RevertBody,
+    extensions(("x-errors" = json!([ErrorCode::UnknownRevision]))),
     responses(
         (status = 200, description = "Reverted: a new revision with the old text", body = WriteView),
         (status = 202, description = "Revert queued for review", body = WriteView),
-        (status = 400, description = "`malformed_json`, `invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revert_page(
     State(app): State<App>,
@@ -304,8 +286,6 @@ pub async fn revert_page(
            ("slug" = String, Path, description = "Page slug or title"), ListParams),
     responses(
         (status = 200, description = "The page's revisions, newest first", body = Listing<RevisionView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn history(
     State(app): State<App>,
@@ -330,8 +310,6 @@ pub async fn history(
            ("id" = u64, Path, description = "Revision id")),
     responses(
         (status = 200, description = "One revision with its text", body = RevisionTextView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn revision(
     State(app): State<App>,
@@ -348,10 +326,9 @@ pub async fn revision(
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/pages/{slug}/diff", tag = "pages",
     params(("space" = String, Path, description = "Space slug"),
            ("slug" = String, Path, description = "Page slug or title"), DiffParams),
+    extensions(("x-errors" = json!([ErrorCode::UnknownRevision]))),
     responses(
         (status = 200, description = "Unified diff and structured hunks", body = DiffView),
-        (status = 400, description = "`invalid_input` or `unknown_revision`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn diff(
     State(app): State<App>,

@@ -1,5 +1,6 @@
 //! Proposals and votes (collective choice).
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::{Choice, ProposalKind, ProposalState};
 use crate::service::{App, Listing, ProposalRequest, ProposalView, VoteView};
@@ -42,8 +43,6 @@ pub struct ProposalsParams {
     params(("space" = String, Path, description = "Space slug"), ProposalsParams, ListParams),
     responses(
         (status = 200, description = "The space's proposals, newest first", body = Listing<ProposalView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(app): State<App>,
@@ -58,15 +57,12 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/proposals", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug")),
     request_body = ProposalBody,
+    extensions(("x-errors" = json!([ErrorCode::LockedField, ErrorCode::Forbidden, ErrorCode::NotMember, ErrorCode::Suspended, ErrorCode::Banned, ErrorCode::SpaceExists, ErrorCode::NoEligibleVoters]))),
     responses(
         (status = 201, description = "Open; the eligible voters are fixed now", body = ProposalView),
-        (status = 400, description = "`invalid_input` (the payload, naming the field), `locked_field`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden` (standing below the kind's `eligible_min`; `create_space` takes a contributor), `not_member`, `suspended`, `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space or user", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`space_exists`; `no_eligible_voters`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn open(
     State(app): State<App>,
@@ -88,7 +84,6 @@ pub async fn open(
     params(("space" = String, Path, description = "Space slug"), ("id" = u64, Path, description = "Proposal id")),
     responses(
         (status = 200, description = "The proposal, its tally and its votes", body = ProposalView),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
     State(app): State<App>,
@@ -100,15 +95,12 @@ pub async fn get(
 }
 
 #[utoipa::path(put, path = "/api/v1/spaces/{space}/proposals/{id}/vote", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("id" = u64, Path, description = "Proposal id")),
     request_body = VoteBody,
+    extensions(("x-errors" = json!([ErrorCode::NotEligible, ErrorCode::Suspended, ErrorCode::Banned, ErrorCode::ProposalClosed]))),
     responses(
         (status = 200, description = "Recorded (a later vote replaces it); the proposal closes at once when this settles it", body = VoteView),
-        (status = 400, description = "`invalid_input`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_eligible` (not eligible when it opened), `suspended`, `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`proposal_closed`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn vote(
     State(app): State<App>,

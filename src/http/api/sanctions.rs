@@ -1,5 +1,6 @@
 //! Reports and graduated sanctions, and appeals of them.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::RevisionId;
 use crate::service::{App, Listing, ProposalView, ReportView, SanctionView};
@@ -47,14 +48,12 @@ pub struct SanctionsParams {
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/reports", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug")),
     request_body = ReportBody,
+    extensions(("x-errors" = json!([ErrorCode::NotMember, ErrorCode::Suspended, ErrorCode::Banned]))),
     responses(
         (status = 201, description = "Reported; the space's reviewers see it", body = ReportView),
-        (status = 400, description = "`invalid_input` (no user nor revision, no reason), `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_member`, `suspended`, `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space, user or revision", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn report(
     State(app): State<App>,
@@ -75,13 +74,11 @@ pub async fn report(
 }
 
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/reports", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ListParams),
+    extensions(("x-errors" = json!([ErrorCode::Forbidden]))),
     responses(
         (status = 200, description = "Reports, newest first (reviewers and stewards)", body = Listing<ReportView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reports(
     State(app): State<App>,
@@ -93,14 +90,12 @@ pub async fn reports(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/sanctions", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug")),
     request_body = SanctionBody,
+    extensions(("x-errors" = json!([ErrorCode::StepTooHeavy, ErrorCode::Forbidden]))),
     responses(
         (status = 201, description = "Issued (a ban ends the membership); in force here and in child spaces", body = SanctionView),
-        (status = 400, description = "`step_too_heavy`; `invalid_input` (a step not on the ladder, no reason)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: reviewers and stewards sanction members below their standing", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn issue(
     State(app): State<App>,
@@ -124,8 +119,6 @@ pub async fn issue(
     params(("space" = String, Path, description = "Space slug"), SanctionsParams, ListParams),
     responses(
         (status = 200, description = "The sanctions issued here, newest first: why, by whom, until when", body = Listing<SanctionView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(
     State(app): State<App>,
@@ -145,15 +138,12 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/sanctions/{id}/appeal", tag = "governance",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("id" = u64, Path, description = "Sanction id")),
     request_body = AppealBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::AlreadyAppealed, ErrorCode::NotInForce, ErrorCode::NoEligibleVoters]))),
     responses(
         (status = 201, description = "The appeal proposal (voters: the charter's for appeals, never the appellant)", body = ProposalView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: only the sanctioned member appeals", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`already_appealed` (once per sanction), `not_in_force`, `no_eligible_voters`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn appeal(
     State(app): State<App>,

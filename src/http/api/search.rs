@@ -1,11 +1,12 @@
 //! Search and title suggestions.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiQuery, MaybeAuth};
 use crate::service::{App, Listing, PageRefView, SearchQuery, SearchView};
 
@@ -43,10 +44,9 @@ pub struct SuggestParams {
 
 #[utoipa::path(get, path = "/api/v1/search", tag = "search",
     params(SearchParams),
+    extensions(("x-errors" = json!([ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "Matching pages the reader may see, best first, with `total`", body = SearchView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space (or not one the reader may see)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn search(
     State(app): State<App>,
@@ -68,10 +68,9 @@ pub async fn search(
 
 #[utoipa::path(get, path = "/api/v1/suggest", tag = "search",
     params(SuggestParams),
+    extensions(("x-errors" = json!([ErrorCode::NotFound]))),
     responses(
         (status = 200, description = "Up to 10 titles completing `q`, typo-tolerant (one page: `next_cursor` is always null)", body = Listing<PageRefView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn suggest(
     State(app): State<App>,

@@ -1,5 +1,6 @@
 //! Spaces and their members: create, read, join, accept, appoint, explain.
 
+use crate::model::ErrorCode;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::ListParams;
-use crate::http::error::{ApiError, Problem};
+use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::Standing;
 use crate::service::{
@@ -41,7 +42,6 @@ pub struct StandingBody {
     params(ListParams),
     responses(
         (status = 200, description = "The spaces the caller may see, by slug", body = Listing<SpaceView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_spaces(
     State(app): State<App>,
@@ -53,14 +53,11 @@ pub async fn list_spaces(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces", tag = "spaces",
+    security(("bearer" = []), ("cookie" = [])),
     request_body = NewSpaceBody,
+    extensions(("x-errors" = json!([ErrorCode::LockedField, ErrorCode::NeedsProposal, ErrorCode::Forbidden, ErrorCode::NotFound, ErrorCode::SpaceExists]))),
     responses(
         (status = 201, description = "Created; the caller is its steward", body = SpaceDetailView),
-        (status = 400, description = "`invalid_input` (naming the charter field), `locked_field` or `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`needs_proposal`: a child space of a space whose charter says `subspaces: vote`, or by a non-steward; `forbidden`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such parent", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`space_exists`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_space(
     State(app): State<App>,
@@ -83,7 +80,6 @@ pub async fn create_space(
     params(("space" = String, Path, description = "Space slug")),
     responses(
         (status = 200, description = "The space, with its charter resolved through its ancestors", body = SpaceDetailView),
-        (status = 404, description = "`not_found` (also for a members-only space, to outsiders)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_space(
     State(app): State<App>,
@@ -96,13 +92,12 @@ pub async fn get_space(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/members", tag = "spaces",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug")),
+    extensions(("x-errors" = json!([ErrorCode::NotMember, ErrorCode::Banned]))),
     responses(
         (status = 201, description = "Joined (open space) or already a member", body = JoinView),
         (status = 202, description = "Request recorded; a reviewer or steward accepts it", body = JoinView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`not_member`: the space admits by invitation only; `banned`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn join(
     State(app): State<App>,
@@ -122,8 +117,6 @@ pub async fn join(
     params(("space" = String, Path, description = "Space slug"), ListParams),
     responses(
         (status = 200, description = "The members recorded in this space", body = Listing<MemberView>),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_members(
     State(app): State<App>,
@@ -139,7 +132,6 @@ pub async fn list_members(
     params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
     responses(
         (status = 200, description = "The member's standing, the rule behind it and what is missing for the next", body = MemberDetailView),
-        (status = 404, description = "`not_found`: no such space, user or membership", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn member(
     State(app): State<App>,
@@ -154,14 +146,12 @@ pub async fn member(
 }
 
 #[utoipa::path(put, path = "/api/v1/spaces/{space}/members/{user}", tag = "spaces",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
     request_body = StandingBody,
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::NeedsProposal]))),
     responses(
         (status = 200, description = "Appointed (logged)", body = MemberView),
-        (status = 400, description = "`invalid_input`", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: stewards appoint; `needs_proposal`: `steward` takes a `role_change` proposal", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn appoint(
     State(app): State<App>,
@@ -176,12 +166,11 @@ pub async fn appoint(
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/members/{user}/accept", tag = "spaces",
+    security(("bearer" = []), ("cookie" = [])),
     params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username")),
+    extensions(("x-errors" = json!([ErrorCode::Forbidden]))),
     responses(
         (status = 200, description = "Accepted as a newcomer", body = MemberView),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: reviewers and stewards accept", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`: no such space, user or request", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn accept(
     State(app): State<App>,
