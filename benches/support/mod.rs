@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The `ostrom` binary serving `data` on a free loopback port.
+/// The `ostrom` binary serving `data` on a free loopback port: this build's,
+/// or the one `OSTROM_BENCH_BINARY` names (to measure an older build with
+/// the same harness).
 pub struct Server {
     child: Child,
     pub base: String,
@@ -16,7 +18,9 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ostrom"))
+        let binary = std::env::var_os("OSTROM_BENCH_BINARY")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_ostrom").into());
+        let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .env("RUST_LOG", "warn,ostrom::cli=info")

@@ -156,7 +156,7 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// refused here, as problems like every other error.
 async fn edge_headers(request: Request, next: Next) -> Response<Body> {
     let credentials = extract::carries_credentials(request.headers());
-    let mut response = if request.uri().to_string().len() > MAX_URI_BYTES {
+    let mut response = if target_length(request.uri()) > MAX_URI_BYTES {
         ApiError::new(
             ErrorCode::UriTooLong,
             format!("the request target is over {MAX_URI_BYTES} bytes"),
@@ -186,6 +186,14 @@ async fn edge_headers(request: Request, next: Next) -> Response<Body> {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
     }
     response
+}
+
+/// The length of the request target as sent, without copying it.
+fn target_length(uri: &axum::http::Uri) -> usize {
+    match uri.path_and_query() {
+        Some(target) if uri.authority().is_none() => target.as_str().len(),
+        _ => uri.to_string().len(),
+    }
 }
 
 async fn unknown_route() -> ApiError {

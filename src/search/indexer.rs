@@ -60,7 +60,7 @@ pub struct Indexer {
 }
 
 fn writer(index: &SearchIndex) -> Result<IndexWriter<TantivyDocument>, SearchError> {
-    Ok(index.index.writer(WRITER_MEMORY)?)
+    Ok(index.index.writer_with_num_threads(1, WRITER_MEMORY)?)
 }
 
 fn commit(
