@@ -52,12 +52,16 @@ impl quick_cache::Weighter<(PageVersion, &'static str), Arc<Answer>> for AnswerW
 
 pub(super) struct AnswerCache {
     entries: quick_cache::sync::Cache<(PageVersion, &'static str), Arc<Answer>, AnswerWeight>,
+    /// The version of a page as asked (space, slug), with the store's
+    /// generation it was read at: valid while no write has landed since.
+    versions: quick_cache::sync::Cache<(String, String), (u64, PageVersion)>,
 }
 
 impl Default for AnswerCache {
     fn default() -> Self {
         Self {
             entries: quick_cache::sync::Cache::with_weighter(65_536, CACHE_BYTES, AnswerWeight),
+            versions: quick_cache::sync::Cache::new(65_536),
         }
     }
 }
@@ -69,6 +73,31 @@ fn etag(revision: RevisionId, body: &[u8]) -> String {
 }
 
 impl App {
+    /// The page's version as an anonymous reader sees it, remembered while
+    /// no write lands: reading it again costs no store read while the wiki
+    /// is only read. A rendering's epoch can move without a write (its
+    /// cache dropped an entry), so it is checked every time.
+    fn current_version(&self, space: &str, slug: &str) -> ServiceResult<Option<PageVersion>> {
+        let key = (space.to_owned(), slug.to_owned());
+        let generation = self.store().generation();
+        if let Some((seen, version)) = self.inner.answers.versions.get(&key)
+            && seen == generation
+            && self.rendering_epoch(version.revision) == Some(version.rendering)
+        {
+            return Ok(Some(version));
+        }
+        let version = self.page_version(space, slug)?;
+        if let Some(version) = &version
+            && self.store().generation() == generation
+        {
+            self.inner
+                .answers
+                .versions
+                .insert(key, (generation, version.clone()));
+        }
+        Ok(version)
+    }
+
     /// The answer to a read of a page, encoded by `encode` (`format` names
     /// the encoding: `"json"`, `"html:fr"`…), from the kept answers when an
     /// anonymous reader asks for a version already encoded.
@@ -81,7 +110,7 @@ impl App {
         encode: impl FnOnce(&PageView) -> ServiceResult<Vec<u8>>,
     ) -> ServiceResult<Arc<Answer>> {
         let key = match viewer {
-            None => self.page_version(space, slug)?.map(|v| (v, format)),
+            None => self.current_version(space, slug)?.map(|v| (v, format)),
             Some(_) => None,
         };
         if let Some(answer) = key.as_ref().and_then(|k| self.inner.answers.entries.get(k)) {

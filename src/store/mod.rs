@@ -122,6 +122,9 @@ pub(crate) struct Trees {
     stats: StoreStats,
     /// The newest event sequence known to be flushed to disk.
     durable_seq: AtomicU64,
+    /// Bumped by the writer after each batch lands, before anyone hears of
+    /// it (see [`Store::generation`]).
+    generation: AtomicU64,
 }
 
 impl Trees {
@@ -166,6 +169,7 @@ impl Store {
             trees,
             stats: StoreStats::default(),
             durable_seq: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
         });
         check_or_initialise_format(&trees, dir, clock.now())?;
         trees
@@ -198,6 +202,13 @@ impl Store {
     /// index) must never get ahead of it.
     pub fn durable_seq(&self) -> EventSeq {
         self.trees().durable_seq.load(Ordering::Acquire)
+    }
+
+    /// A number that moves whenever a write lands. Something read from the
+    /// store between two equal readings of it saw no write land meanwhile,
+    /// and stays true until the number moves (a memo of reads).
+    pub fn generation(&self) -> u64 {
+        self.trees().generation.load(Ordering::Acquire)
     }
 
     /// Stops the writer after the writes already queued, and flushes.

@@ -178,6 +178,7 @@ fn run(trees: &Trees, receiver: &Receiver<Command>) {
 /// Applies `batch`, flushes once, answers everyone.
 fn commit(trees: &Trees, mut batch: Vec<Box<dyn Op>>) {
     apply_batch(trees, &mut batch);
+    trees.generation.fetch_add(1, Ordering::AcqRel);
     let last_seq = tx::last_event_seq(trees).unwrap_or(0);
     let flushed: FlushOutcome = trees.db.flush().map(drop).map_err(|e| e.to_string());
     let stats = &trees.stats;
