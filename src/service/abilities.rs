@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use super::facts::Place;
 use super::{ActionView, Actor, App, DecisionKind, ServiceResult};
 use crate::governance::{
-    Ability, ActorFacts, Context, Decision, PageFacts, PageScene, page_abilities, space_abilities,
+    Ability, ActorFacts, Decision, PageFacts, PageScene, page_abilities, space_abilities,
 };
 use crate::model::{ErrorCode, PageSlug, RevisionState};
-use crate::store::Page;
+use crate::store::{Dispute, Page};
 
 fn view(decision: &Decision) -> ActionView {
     match decision {
@@ -59,15 +59,17 @@ impl App {
         }
     }
 
-    /// What `viewer` may do on `page` of `place`.
+    /// What `viewer` may do on `page` of `place`, whose open dispute the
+    /// caller has read.
     pub(super) fn page_actions(
         &self,
         viewer: Option<&Actor>,
         place: &Place,
         page: &Page,
+        dispute: Option<&Dispute>,
     ) -> ServiceResult<BTreeMap<crate::governance::PageAction, ActionView>> {
         let slug = PageSlug::parse(&page.slug)?;
-        let (facts_page, _) = self.page_facts(place, &slug)?;
+        let facts_page = self.facts_of_page(place, &slug, dispute)?;
         let talk = slug.talk().map(|talk| PageFacts {
             slug: talk.to_string(),
             locked_to: None,
@@ -81,11 +83,7 @@ impl App {
                 .is_some_and(|r| r.state == RevisionState::Pending && r.author == actor.id),
             _ => false,
         };
-        let context = Context {
-            now: self.now(),
-            charter: &place.charter,
-            actor: &facts,
-        };
+        let context = self.context(&facts, &place.charter);
         let scene = PageScene {
             page: &facts_page,
             talk: talk.as_ref(),
@@ -101,11 +99,7 @@ impl App {
         place: &Place,
     ) -> ServiceResult<BTreeMap<crate::governance::SpaceAction, ActionView>> {
         let facts = self.viewer_facts(viewer, place)?;
-        let context = Context {
-            now: self.now(),
-            charter: &place.charter,
-            actor: &facts,
-        };
+        let context = self.context(&facts, &place.charter);
         Ok(views(space_abilities(&context), viewer.is_some()))
     }
 }

@@ -28,7 +28,6 @@ pub struct Answer {
     /// `"<revision>.<digest of the body>"`: the revision first, so that
     /// `If-Match` still names the revision edited.
     pub etag: String,
-    pub revision: RevisionId,
 }
 
 /// Everything a page's answer shows, as a key.
@@ -120,7 +119,6 @@ impl App {
         let body = encode(&view)?;
         let answer = Arc::new(Answer {
             etag: etag(view.revision.id, &body),
-            revision: view.revision.id,
             body: Arc::from(body),
         });
         // Kept under the version seen before the page was read: if it moved

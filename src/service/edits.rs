@@ -22,8 +22,8 @@ use crate::governance::{Action, Decision, PageFacts};
 use crate::model::{PageSlug, RevisionId, RevisionKind, RevisionState};
 use crate::render::Rendered;
 use crate::store::{
-    Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision, SanctionsSeen,
-    StoreError, is_live,
+    Dispute, Expected, Link, NewRevision, Page, PageEntry, PageMove, PreparedText, Revision,
+    SanctionsSeen, StoreError, is_live,
 };
 
 const MAX_SUMMARY_CHARS: usize = 500;
@@ -152,6 +152,18 @@ impl App {
             Some(PageEntry::Page(page)) => self.store().open_dispute_of(page.id)?,
             _ => None,
         };
+        let facts = self.facts_of_page(place, slug, dispute.as_ref())?;
+        Ok((facts, dispute.map(|d| d.id)))
+    }
+
+    /// The engine's facts of the page at `slug`, whose open dispute (if
+    /// any) the caller has read already.
+    pub(super) fn facts_of_page(
+        &self,
+        place: &Place,
+        slug: &PageSlug,
+        dispute: Option<&Dispute>,
+    ) -> ServiceResult<PageFacts> {
         // `Talk:X` is a talk page only while X exists: otherwise it is a
         // page like any other (no review bypass for a made-up subject).
         let talk = match slug.subject() {
@@ -161,12 +173,11 @@ impl App {
                 .is_some_and(|entry| is_live(&entry)),
             None => false,
         };
-        let facts = PageFacts {
+        Ok(PageFacts {
             slug: slug.to_string(),
-            locked_to: dispute.as_ref().map(|d| d.lock_to),
+            locked_to: dispute.map(|d| d.lock_to),
             talk,
-        };
-        Ok((facts, dispute.map(|d| d.id)))
+        })
     }
 
     /// The actor's newest sanction, to check again where their action is

@@ -332,11 +332,15 @@ impl App {
         charter: &Charter,
         action: &Action<'_>,
     ) -> Decision {
-        let context = Context {
+        decide(&self.context(facts, charter), action)
+    }
+
+    /// What the engine is asked under: `facts` and `charter`, now.
+    pub(super) fn context<'a>(&self, facts: &'a ActorFacts, charter: &'a Charter) -> Context<'a> {
+        Context {
             now: self.now(),
             charter,
             actor: facts,
-        };
-        decide(&context, action)
+        }
     }
 }

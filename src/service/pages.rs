@@ -188,6 +188,7 @@ impl App {
         let revision = self.load_revision(published)?;
         let markdown = self.store().text(&revision)?;
         let rendered = self.rendering_of(&space, &revision, &markdown).await?;
+        let dispute = self.store().open_dispute_of(page.id)?;
         Ok(PageView {
             space: page.space.clone(),
             slug: page.slug.clone(),
@@ -199,11 +200,7 @@ impl App {
             lang: rendered.front_matter.lang.clone(),
             summary: rendered.front_matter.summary.clone(),
             revision: self.revision_view(&revision)?,
-            dispute: self
-                .store()
-                .open_dispute_of(page.id)?
-                .map(|d| self.dispute_view(&d))
-                .transpose()?,
+            dispute: dispute.as_ref().map(|d| self.dispute_view(d)).transpose()?,
             talk: PageSlug::parse(&page.slug)
                 .ok()
                 .and_then(|s| s.talk())
@@ -211,7 +208,7 @@ impl App {
             redirected_from: found.redirected_from,
             created_at: page.created_at,
             updated_at: page.updated_at,
-            actions: self.page_actions(viewer, &place, page)?,
+            actions: self.page_actions(viewer, &place, page, dispute.as_ref())?,
         })
     }
 
