@@ -254,6 +254,161 @@ fn write_unified(out: &mut String, hunk: &Hunk) {
     }
 }
 
+/// A piece of a changed line: `changed` when it is not on the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub changed: bool,
+}
+
+/// The longest line whose words are compared; longer changed lines are
+/// shown changed whole (a word diff costs the product of the lengths).
+const MAX_WORD_DIFF_BYTES: usize = 4_000;
+
+/// The words that differ between a line taken out and the line put in
+/// its place, for highlights inside changed lines: (old, new) segments.
+/// Within [`DIFF_DEADLINE`] shared by all the lines of one call.
+pub fn word_changes(old: &str, new: &str, deadline: Instant) -> (Vec<Segment>, Vec<Segment>) {
+    let whole = |text: &str| {
+        vec![Segment {
+            text: text.to_owned(),
+            changed: true,
+        }]
+    };
+    if old.len() > MAX_WORD_DIFF_BYTES
+        || new.len() > MAX_WORD_DIFF_BYTES
+        || Instant::now() > deadline
+    {
+        return (whole(old), whole(new));
+    }
+    let diff = similar::TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .deadline(deadline)
+        .diff_words(old, new);
+    let (mut olds, mut news) = (Vec::new(), Vec::new());
+    let push = |side: &mut Vec<Segment>, text: &str, changed: bool| match side.last_mut() {
+        Some(last) if last.changed == changed => last.text.push_str(text),
+        _ => side.push(Segment {
+            text: text.to_owned(),
+            changed,
+        }),
+    };
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match change.tag() {
+            similar::ChangeTag::Equal => {
+                push(&mut olds, text, false);
+                push(&mut news, text, false);
+            }
+            similar::ChangeTag::Delete => push(&mut olds, text, true),
+            similar::ChangeTag::Insert => push(&mut news, text, true),
+        }
+    }
+    (olds, news)
+}
+
+/// One line of a diff laid out for reading: side by side, a changed line
+/// faces its replacement, and both carry their words marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub op: LineOp,
+    /// The old side: its line number and words (`None` for an insertion).
+    pub old: Option<(usize, Vec<Segment>)>,
+    /// The new side (`None` for a deletion).
+    pub new: Option<(usize, Vec<Segment>)>,
+}
+
+/// A hunk laid out in rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadableHunk {
+    pub old_start: usize,
+    pub new_start: usize,
+    pub rows: Vec<Row>,
+}
+
+/// Lays out `hunks` for reading: runs of deleted lines are paired with
+/// the inserted lines that follow them, and paired lines are compared
+/// word by word (all within one [`DIFF_DEADLINE`]).
+pub fn readable(hunks: &[Hunk]) -> Vec<ReadableHunk> {
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    hunks
+        .iter()
+        .map(|hunk| readable_hunk(hunk, deadline))
+        .collect()
+}
+
+fn readable_hunk(hunk: &Hunk, deadline: Instant) -> ReadableHunk {
+    let plain = |text: &str, changed| {
+        vec![Segment {
+            text: text.to_owned(),
+            changed,
+        }]
+    };
+    let (mut old_line, mut new_line) = (hunk.old_start.max(1), hunk.new_start.max(1));
+    if hunk.old_lines == 0 {
+        old_line = hunk.old_start + 1;
+    }
+    if hunk.new_lines == 0 {
+        new_line = hunk.new_start + 1;
+    }
+    let mut rows = Vec::new();
+    let lines = &hunk.lines;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].op == LineOp::Context {
+            rows.push(Row {
+                op: LineOp::Context,
+                old: Some((old_line, plain(&lines[i].text, false))),
+                new: Some((new_line, plain(&lines[i].text, false))),
+            });
+            old_line += 1;
+            new_line += 1;
+            i += 1;
+            continue;
+        }
+        let deleted: Vec<&HunkLine> = lines[i..]
+            .iter()
+            .take_while(|l| l.op == LineOp::Delete)
+            .collect();
+        let inserted: Vec<&HunkLine> = lines[i + deleted.len()..]
+            .iter()
+            .take_while(|l| l.op == LineOp::Insert)
+            .collect();
+        i += deleted.len() + inserted.len();
+        for pair in 0..deleted.len().max(inserted.len()) {
+            let row = match (deleted.get(pair), inserted.get(pair)) {
+                (Some(old), Some(new)) => {
+                    let (olds, news) = word_changes(&old.text, &new.text, deadline);
+                    Row {
+                        op: LineOp::Delete,
+                        old: Some((old_line, olds)),
+                        new: Some((new_line, news)),
+                    }
+                }
+                (Some(old), None) => Row {
+                    op: LineOp::Delete,
+                    old: Some((old_line, plain(&old.text, true))),
+                    new: None,
+                },
+                (None, Some(new)) => Row {
+                    op: LineOp::Insert,
+                    old: None,
+                    new: Some((new_line, plain(&new.text, true))),
+                },
+                (None, None) => continue,
+            };
+            old_line += usize::from(row.old.is_some());
+            new_line += usize::from(row.new.is_some());
+            rows.push(row);
+        }
+    }
+    ReadableHunk {
+        old_start: hunk.old_start,
+        new_start: hunk.new_start,
+        rows,
+    }
+}
+
 /// Applies structured hunks to `old`; `None` if they do not fit it.
 /// The inverse of [`line_diff`], used to check diffs and by clients' tests.
 pub fn apply_hunks(old: &str, hunks: &[Hunk]) -> Option<String> {
@@ -415,5 +570,50 @@ mod tests {
                 prop_assert_eq!(merge3(&base, &mine, &head, &LABELS), Merge::Clean(text));
             }
         }
+    }
+
+    #[test]
+    fn word_changes_mark_only_the_words_that_differ() {
+        let deadline = Instant::now() + DIFF_DEADLINE;
+        let (old, new) = word_changes(
+            "une économie sociale\n",
+            "une économie solidaire\n",
+            deadline,
+        );
+        fn marked(side: &[Segment]) -> Vec<&str> {
+            side.iter()
+                .filter(|s| s.changed)
+                .map(|s| s.text.as_str())
+                .collect::<Vec<_>>()
+        }
+        assert_eq!(marked(&old), ["sociale"]);
+        assert_eq!(marked(&new), ["solidaire"]);
+        let joined = |side: &[Segment]| side.iter().map(|s| s.text.as_str()).collect::<String>();
+        assert_eq!(joined(&old), "une économie sociale\n");
+        assert_eq!(joined(&new), "une économie solidaire\n");
+        let long = "x ".repeat(3_000);
+        let (old, _) = word_changes(&long, "y", deadline);
+        assert_eq!(old.len(), 1);
+        assert!(old[0].changed);
+    }
+
+    #[test]
+    fn readable_rows_pair_changed_lines_and_count_both_sides() {
+        let old = "a\nb\nune phrase ancienne\nd\n";
+        let new = "a\nb\nune phrase nouvelle\nd\ne\n";
+        let diff = line_diff(old, new, "old", "new");
+        let hunks = readable(&diff.hunks);
+        assert_eq!(hunks.len(), 1);
+        let rows = &hunks[0].rows;
+        let changed = rows.iter().find(|r| r.op == LineOp::Delete).unwrap();
+        let (old_no, olds) = changed.old.as_ref().unwrap();
+        let (new_no, news) = changed.new.as_ref().unwrap();
+        assert_eq!((*old_no, *new_no), (3, 3));
+        assert!(olds.iter().any(|s| s.changed && s.text == "ancienne"));
+        assert!(news.iter().any(|s| s.changed && s.text == "nouvelle"));
+        let added = rows.last().unwrap();
+        assert_eq!(added.op, LineOp::Insert);
+        assert_eq!(added.new.as_ref().unwrap().0, 5);
+        assert!(added.old.is_none());
     }
 }

@@ -10,7 +10,9 @@
 //! - [`governance`]: the charter and the pure decision engine; no I/O.
 //! - [`auth`]: the only user of argon2; password hashing, tokens, login throttling.
 //! - [`service`]: the use cases (register, log in, edit, revert, move…), shared by every front end.
-//! - [`http`]: the only user of axum; routes, extractors, problem+json errors, the OpenAPI contract.
+//! - [`http`]: the only user of axum; routes, extractors, problem+json errors, the OpenAPI contract,
+//!   and the web interface (`http::web`: askama templates from `frontend/`, HTML errors).
+//! - [`i18n`]: the interface's words in French and English (Fluent), numbers and dates per language.
 //! - [`server`]: wiring: open the store, serve HTTP, shut down cleanly.
 
 pub mod auth;
@@ -18,6 +20,7 @@ pub mod config;
 pub mod diff;
 pub mod governance;
 pub mod http;
+pub mod i18n;
 pub mod model;
 pub mod render;
 pub mod search;

@@ -36,6 +36,16 @@ pub fn random_hex() -> Result<String, AuthError> {
     Ok(hex::encode(random))
 }
 
+/// Whether a secret presented equals the one expected, in a time that
+/// does not tell how much of it matched (the comparison is of hashes).
+pub fn same_secret(expected: &str, presented: &str) -> bool {
+    let (a, b) = (hash(expected), hash(presented));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

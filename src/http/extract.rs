@@ -159,7 +159,7 @@ fn authenticate(parts: &Parts, app: &App) -> Result<Option<Authenticated>, ApiEr
         };
     }
     let cookie_name = session_cookie_name(app.config().secure_cookies());
-    let Some(token) = session_cookie(&parts.headers, &cookie_name) else {
+    let Some(token) = cookie(&parts.headers, &cookie_name) else {
         return Ok(None);
     };
     let Some(auth) = app.authenticate(&token)? else {
@@ -180,6 +180,16 @@ fn authenticate(parts: &Parts, app: &App) -> Result<Option<Authenticated>, ApiEr
         }
     }
     Ok(Some(auth))
+}
+
+/// The session a browser's cookie carries, if it is a live one. Unlike
+/// [`MaybeAuth`] this checks no CSRF header: web forms carry their token
+/// in a field, which their handlers check (see `http::web`).
+pub fn session_of_cookie(headers: &HeaderMap, app: &App) -> Option<Authenticated> {
+    let name = session_cookie_name(app.config().secure_cookies());
+    let token = cookie(headers, &name)?;
+    let auth = app.authenticate(&token).ok().flatten()?;
+    (auth.kind == CredentialKind::Session).then_some(auth)
 }
 
 /// The session cookie's name: `__Host-ostrom_session` on https instances
@@ -203,8 +213,8 @@ pub fn carries_credentials(headers: &HeaderMap) -> bool {
             .any(|value| value.contains(SESSION_COOKIE))
 }
 
-/// The session token from the `Cookie` header named `name`.
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` the request carries.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()

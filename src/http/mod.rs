@@ -10,6 +10,7 @@ mod api;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod web;
 
 use std::any::Any;
 
@@ -18,7 +19,7 @@ use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Response, StatusCode, header};
-use axum::middleware::{Next, from_fn, map_response};
+use axum::middleware::{Next, from_fn};
 use axum::response::IntoResponse;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -56,7 +57,10 @@ pub fn router(app: App) -> Router {
     let config = app.config().clone();
     let (routes, _) =
         routes(config.page_body_limit(), config.limits.max_small_body_bytes).split_for_parts();
+    // A form sends the page's text percent-encoded: up to three bytes each.
+    let web_body_limit = config.page_body_limit().saturating_mul(3) + 64 * 1024;
     routes
+        .merge(web::routes().layer(DefaultBodyLimit::max(web_body_limit)))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(
@@ -64,7 +68,7 @@ pub fn router(app: App) -> Router {
                 .layer(TraceLayer::new_for_http())
                 .layer(CompressionLayer::new())
                 .layer(from_fn(edge_headers))
-                .layer(map_response(problem_for_bare_errors))
+                .layer(from_fn(page_for_bare_errors))
                 .layer(CatchPanicLayer::custom(panic_problem))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -196,15 +200,24 @@ fn target_length(uri: &axum::http::Uri) -> usize {
     }
 }
 
-async fn unknown_route() -> ApiError {
-    ApiError::not_found("no such route")
+async fn unknown_route(request: Request) -> Response<Body> {
+    if web::is_api_path(request.uri().path()) {
+        ApiError::not_found("no such route").into_response()
+    } else {
+        web::not_found_page(request.headers())
+    }
 }
 
-async fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        "this route does not answer that method",
-    )
+async fn method_not_allowed(request: Request) -> Response<Body> {
+    if web::is_api_path(request.uri().path()) {
+        ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "this route does not answer that method",
+        )
+        .into_response()
+    } else {
+        web::bare_error_page(request.headers(), None, ErrorCode::MethodNotAllowed)
+    }
 }
 
 fn panic_problem(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
@@ -212,24 +225,36 @@ fn panic_problem(_: Box<dyn Any + Send + 'static>) -> Response<Body> {
     ApiError::internal().into_response()
 }
 
-/// Gives a problem+json body to error responses made below the handlers
-/// (timeouts, CSRF rejections, axum's own rejections) that lack one, so a
-/// client always gets the same shape.
-async fn problem_for_bare_errors<B>(response: Response<B>) -> Response<Body>
-where
-    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
-{
-    let response = response.map(Body::new);
+/// Gives a body to error responses made below the handlers (timeouts,
+/// CSRF rejections, axum's own rejections) that lack one: problem+json for
+/// the API, an HTML page in the visitor's language for the web pages.
+async fn page_for_bare_errors(request: Request, next: Next) -> Response<Body> {
+    let api = web::is_api_path(request.uri().path());
+    let headers = request.headers().clone();
+    let query = request.uri().query().map(str::to_owned);
+    let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
+    let has_body_of_its_own = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v == HeaderValue::from_static("application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_some_and(|v| {
+            v == HeaderValue::from_static("application/problem+json")
+                || v.to_str().is_ok_and(|v| v.starts_with("text/html"))
+        });
+    if !(status.is_client_error() || status.is_server_error()) || has_body_of_its_own {
         return response;
     }
-    let (code, detail) = match status {
+    if api {
+        problem_for_bare_errors(response)
+    } else {
+        let mut page = web::bare_error_page(&headers, query.as_deref(), bare_error_code(status).0);
+        *page.status_mut() = status;
+        page
+    }
+}
+
+fn bare_error_code(status: StatusCode) -> (ErrorCode, &'static str) {
+    match status {
         StatusCode::FORBIDDEN => (ErrorCode::Forbidden, "cross-site request refused"),
         StatusCode::NOT_FOUND => (ErrorCode::NotFound, "not found"),
         StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "method not allowed"),
@@ -238,7 +263,13 @@ where
         StatusCode::SERVICE_UNAVAILABLE => (ErrorCode::Timeout, "the request took too long"),
         s if s.is_client_error() => (ErrorCode::InvalidInput, "the request is not valid"),
         _ => (ErrorCode::Internal, "something went wrong on the server"),
-    };
+    }
+}
+
+/// A problem+json body for an API error response that lacks one, so a
+/// client always gets the same shape.
+fn problem_for_bare_errors(response: Response<Body>) -> Response<Body> {
+    let (code, detail) = bare_error_code(response.status());
     let mut problem = ApiError::new(code, detail).into_response();
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -59,6 +59,11 @@ impl Timestamp {
         self.0
     }
 
+    /// The moment in UTC, for formatting (`None` out of the calendar's range).
+    pub fn to_utc(self) -> Option<OffsetDateTime> {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000).ok()
+    }
+
     /// Parses an RFC 3339 date-time with any offset.
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
         let parsed = OffsetDateTime::parse(text, &Rfc3339).ok()?;

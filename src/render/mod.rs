@@ -56,6 +56,15 @@ impl Html {
     }
 }
 
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Templates write sanitised HTML as it is; everything else they escape.
+impl askama::filters::HtmlSafe for Html {}
+
 impl utoipa::PartialSchema for Html {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
         utoipa::openapi::ObjectBuilder::new()

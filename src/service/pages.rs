@@ -9,7 +9,7 @@ use super::{
     Actor, App, DiffView, ListRequest, Listing, PageSummaryView, PageView, RevisionTextView,
     RevisionView, ServiceError, ServiceResult,
 };
-use crate::diff::line_diff;
+use crate::diff::{Hunk, ReadableHunk, line_diff, readable};
 use crate::model::{PageSlug, RevisionId, RevisionState, SpaceSlug};
 use crate::store::{Page, PageEntry, Revision};
 
@@ -305,6 +305,21 @@ impl App {
             unified: diff.unified,
             hunks: diff.hunks,
         })
+    }
+
+    /// A diff laid out for people (changed lines paired, words marked), on
+    /// the CPU pool: the work grows with the lines changed.
+    pub async fn readable_diff(&self, hunks: Vec<Hunk>) -> ServiceResult<Vec<ReadableHunk>> {
+        self.inner.cpu.run(move || readable(&hunks)).await
+    }
+
+    /// The changes from `old` to `new` (an edit not saved yet, against the
+    /// revision it started from), on the CPU pool.
+    pub async fn diff_texts(&self, old: String, new: String) -> ServiceResult<Vec<Hunk>> {
+        self.inner
+            .cpu
+            .run(move || line_diff(&old, &new, "base", "edit").hunks)
+            .await
     }
 
     /// The pages of a space readers can see, in slug order.

@@ -79,11 +79,20 @@ async fn unknown_routes_pages_and_methods() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     expect_problem(
-        app.get("/nowhere").await,
+        app.get("/api/v1/nowhere").await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
     .await;
+    // Outside the API, browsers get a page (see `web.rs`).
+    let page = app.get("/nowhere").await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     expect_problem(
         app.get("/api/v1/spaces/main/pages/Nothing_here").await,
         StatusCode::NOT_FOUND,

@@ -33,3 +33,4 @@ mod support;
 mod tidy;
 mod visibility;
 mod walkthrough;
+mod web;

@@ -102,7 +102,7 @@ pub async fn log_in(
 
 /// The cookie a new session sets (or, with `None`, the one an ended
 /// session clears), and no caching of the answer.
-fn session_headers(app: &App, session: Option<&SessionView>) -> HeaderMap {
+pub(crate) fn session_headers(app: &App, session: Option<&SessionView>) -> HeaderMap {
     let cookie = session_cookie_header(
         session.map(|s| s.token.as_str()),
         session.map_or(0, |_| app.session_ttl().as_secs()),

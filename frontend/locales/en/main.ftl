@@ -1,0 +1,244 @@
+# Ostrom — interface messages, in English.
+# See docs/web.md to add or fix a message.
+
+## The frame of every page
+
+skip-to-content = Skip to content
+search-label = Search the wiki
+search-placeholder = Search…
+search-button = Search
+nav-personal = Personal tools
+nav-site = The site
+nav-page = Page tools
+nav-home = Home
+nav-feed = Atom feed of changes
+nav-api = API
+log-in = Log in
+log-out = Log out
+register = Create account
+language-label = Interface language:
+
+## Home
+
+home-title = Welcome to Ostrom
+home-lead = A wiki for the knowledge communities share and govern together.
+home-spaces = Spaces
+home-changes = Recent changes
+home-no-changes = No changes yet.
+
+## Reading a page
+
+tab-read = Read
+tab-edit = Edit
+tab-propose = Propose a change
+tab-history = History
+tab-talk = Talk
+toc-heading = Contents
+redirected-from = (Redirected from “{ $title }”)
+dispute-banner = This page is under dispute.
+dispute-explain = Until it is resolved, only some members may edit it.
+dispute-talk = Join the discussion
+pending-notice = This version is waiting for review.
+page-tags = Tags:
+page-last-change = Last changed on
+tool-backlinks = What links here
+tool-last-diff = Last change
+tool-print = Print
+bytes-count = { $count ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}
+revisions-count = { $count ->
+    [one] { $count } revision
+   *[other] { $count } revisions
+}
+
+missing-explain = This page does not exist yet in the space { $space }.
+missing-create = Create this page
+missing-log-in-to-create = Log in to create this page
+missing-search = Search the wiki for “{ $title }”
+deleted-explain = This page was deleted. Its history remains, and an earlier revision can be restored.
+deleted-history = See its history
+deleted-revision = Revision of the deletion:
+
+info-title = Information about “{ $title }”
+info-created = Created on
+info-updated = Changed on
+info-revision = Published revision
+info-size = Size
+info-lang = Language of the page
+info-backlinks = Pages that link here
+info-no-backlinks = No page links here.
+
+## Editing
+
+edit-creating = Creating “{ $title }”
+edit-editing = Editing “{ $title }”
+edit-will-be-reviewed = Your change will be reviewed before it is published.
+edit-changes-heading = Your changes
+edit-preview-heading = Preview
+edit-text-label = Page text (Markdown)
+edit-text-help = Internal links: [[Page title]]. Ctrl+S publishes.
+edit-summary-label = Summary of the change
+edit-save = Publish
+edit-preview = Preview
+edit-show-changes = Show changes
+edit-cancel = Cancel
+conflict-title = Edit conflict
+conflict-explain = Someone changed the same passages while you were writing. Your text is kept below: compare it with the current text, merge, then publish again.
+conflict-changes = Differences between the current text and yours
+conflict-yours = Your text (fix it, then publish)
+conflict-yours-help = It will be published over the current version: keep what must stay from it.
+conflict-current = The page’s current text
+queued-title = Change waiting for review
+queued-explain = Thank you! Your change was saved. It will be published once a member of the space has reviewed it.
+queued-history = See the page’s history
+queued-back = Back to the page
+
+## History and differences
+
+history-title = History of “{ $title }”
+history-empty = This page has no revision you can see.
+history-from = Compare from revision
+history-to = Compare to revision
+history-when = Date
+history-author = Author
+history-size = Size
+history-summary = Summary
+history-compare = Compare selected revisions
+history-older = Older revisions
+state-pending = pending
+state-rejected = rejected
+diff-title = Differences of “{ $title }”
+diff-from = From revision
+diff-to = to revision
+diff-side = Side by side
+diff-inline = Inline
+diff-label = Differences
+diff-hunk = Changed passage, line
+diff-old-line = Line before
+diff-new-line = Line after
+diff-text = Text
+diff-old-text = Text before
+diff-new-text = Text after
+diff-removed = Removed:
+diff-added = Added:
+diff-no-changes = No differences.
+
+## Search
+
+search-title = Search
+search-filters = Filters
+search-space = Space
+search-lang = Language
+search-lang-any = Any
+search-tag = Tag
+search-total = { $count ->
+    [one] { $count } page found
+   *[other] { $count } pages found
+}
+search-nothing = No page matches. Try other words.
+search-pages = Result pages
+search-previous = Previous results
+search-next = Next results
+
+## Accounts
+
+login-title = Log in
+login-failed = Wrong username or password.
+login-no-account = No account yet?
+register-title = Create an account
+register-password-help = At least 8 characters. A sentence is easier to remember.
+register-setup = Setup code (first account of a new instance)
+register-have-account = Already have an account?
+field-username = Username
+field-password = Password
+field-email = Email address (optional)
+field-setup-code = Setup code
+
+## Errors
+
+error-detail = Technical detail
+error-retry-after = { $count ->
+    [one] Try again in { $count } second.
+   *[other] Try again in { $count } seconds.
+}
+
+error-malformed-json = Malformed request
+error-malformed-json-help = The data sent could not be read.
+error-invalid-input = Invalid input
+error-invalid-input-help = A value is wrong or out of bounds; correct it and try again.
+error-unknown-revision = Unknown revision
+error-unknown-revision-help = This revision does not exist for this page, or you may not see it.
+error-locked-field = Locked rule
+error-locked-field-help = The parent space locked this rule of the charter.
+error-step-too-heavy = Step too heavy
+error-step-too-heavy-help = The sanctions ladder asks for a lighter step first.
+error-unauthenticated = Please log in
+error-unauthenticated-help = Log in to go on.
+error-forbidden = Not allowed
+error-forbidden-help = This space’s charter does not let you do that here.
+error-not-member = Members only
+error-not-member-help = Join this space to contribute.
+error-protected-page = Protected page
+error-protected-page-help = Editing this page takes a higher standing in the space.
+error-disputed-page = Disputed page
+error-disputed-page-help = Until the dispute is resolved, only some members may edit the page. Discuss it on the talk page.
+error-suspended = Suspended
+error-suspended-help = A sanction in force suspends your account in this space.
+error-banned = Banned
+error-banned-help = Your account is banned from this space.
+error-self-approval = Self-approval
+error-self-approval-help = You may not approve your own contribution.
+error-conflict-of-interest = Conflict of interest
+error-conflict-of-interest-help = Parties to a case may not decide it.
+error-needs-proposal = Proposal needed
+error-needs-proposal-help = The charter says this goes through a proposal and a vote.
+error-not-eligible = Not eligible
+error-not-eligible-help = You are not among the voters of this proposal.
+error-not-found = Not found
+error-not-found-help = Nothing is at this address. Search for what you meant to read, or go back home.
+error-method-not-allowed = Not possible here
+error-method-not-allowed-help = This address does not answer that action.
+error-edit-conflict = Edit conflict
+error-edit-conflict-help = Someone changed the same lines meanwhile.
+error-username-taken = Username taken
+error-username-taken-help = An account already has this name, or one too much like it; choose another.
+error-name-taken = Name taken
+error-name-taken-help = You already have a token of this name.
+error-page-exists = Page exists
+error-page-exists-help = A page already has this title.
+error-space-exists = Space exists
+error-space-exists-help = A space already has this name.
+error-not-pending = No longer pending
+error-not-pending-help = This revision no longer waits for review.
+error-proposal-closed = Proposal closed
+error-proposal-closed-help = Voting has ended.
+error-no-eligible-voters = No voters
+error-no-eligible-voters-help = Nobody could vote on such a proposal.
+error-already-appealed = Already appealed
+error-already-appealed-help = This sanction was already appealed.
+error-not-in-force = Not in force
+error-not-in-force-help = This sanction has ended or was lifted.
+error-already-disputed = Already disputed
+error-already-disputed-help = This page is already under dispute.
+error-not-disputed = Not disputed
+error-not-disputed-help = This page is not under dispute.
+error-has-stewards = Has stewards
+error-has-stewards-help = A steward of the space can still act.
+error-deleted = Page deleted
+error-deleted-help = This page was deleted; its history remains.
+error-too-large = Too large
+error-too-large-help = The text sent is over the size allowed.
+error-uri-too-long = Address too long
+error-uri-too-long-help = The address asked for is too long.
+error-missing-base = Base revision missing
+error-missing-base-help = Reload the page before editing it.
+error-rate-limited = Too many requests
+error-rate-limited-help = Wait a little before trying again.
+error-internal = Internal error
+error-internal-help = Something went wrong on the server; it was logged. Try again.
+error-busy = Server busy
+error-busy-help = The server is very busy; try again in a moment.
+error-timeout = Timed out
+error-timeout-help = The request took too long; try again.

@@ -1,0 +1,636 @@
+//! The web interface without JavaScript, as a browser that does not run
+//! scripts would use it: forms and links over HTTP, with its cookies.
+//! (The same flows with scripts run in Chromium: `tests/browser`.)
+
+use reqwest::redirect::Policy;
+use reqwest::{Method, StatusCode};
+use scraper::{Html, Selector};
+
+use crate::support::{PASSWORD, TestApp};
+
+/// A browser without scripts: keeps cookies, follows no redirect by itself
+/// (the tests check where each one goes).
+struct Browser<'a> {
+    app: &'a TestApp,
+    client: reqwest::Client,
+    language: &'static str,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    headers: reqwest::header::HeaderMap,
+    html: Html,
+    text: String,
+}
+
+impl Page {
+    fn select(&self, css: &str) -> Vec<scraper::ElementRef<'_>> {
+        let selector = Selector::parse(css).unwrap();
+        self.html.select(&selector).collect()
+    }
+
+    fn texts(&self, css: &str) -> Vec<String> {
+        self.select(css)
+            .iter()
+            .map(|e| e.text().collect::<String>().trim().to_owned())
+            .collect()
+    }
+
+    fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.select(css)
+            .first()
+            .and_then(|e| e.value().attr(name))
+            .map(str::to_owned)
+    }
+
+    /// The value of the form field `name` (input or textarea).
+    fn field(&self, name: &str) -> String {
+        let css = format!("[name=\"{name}\"]");
+        let element = *self
+            .select(&css)
+            .first()
+            .unwrap_or_else(|| panic!("no field {name}"));
+        match element.value().name() {
+            "textarea" => element.text().collect(),
+            _ => element.value().attr("value").unwrap_or_default().to_owned(),
+        }
+    }
+
+    fn title(&self) -> String {
+        self.texts("h1").first().cloned().unwrap_or_default()
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp, language: &'static str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            app,
+            client,
+            language,
+        }
+    }
+
+    async fn open(&self, response: reqwest::Response) -> Page {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let location = headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.unwrap();
+        // No page ever shows a message id in place of its words.
+        assert!(!text.contains('⟦'), "a message is missing:\n{text}");
+        Page {
+            status,
+            location,
+            headers,
+            html: Html::parse_document(&text),
+            text,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(self.app.url(path))
+            .header("accept-language", self.language)
+            .send()
+            .await
+            .unwrap();
+        self.open(response).await
+    }
+
+    /// Follows redirects from `path` to the page they end on.
+    async fn visit(&self, path: &str) -> Page {
+        let mut page = self.get(path).await;
+        let mut hops = 0;
+        while let Some(location) = page.location.clone() {
+            hops += 1;
+            assert!(hops < 5, "redirect loop at {path}");
+            page = self.get(&location).await;
+        }
+        page
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .request(Method::POST, self.app.url(path))
+            .header("accept-language", self.language)
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.open(response).await
+    }
+
+    async fn register_and_log_in(&self, name: &str) {
+        let page = self
+            .post("/register", &[("username", name), ("password", PASSWORD)])
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text);
+        let home = self.visit("/").await;
+        assert!(home.text.contains(name), "logged in as {name}");
+    }
+
+    async fn submit(&self, url: &str, form: &Page, markdown: &str, step: &str) -> Page {
+        let (csrf, base) = (form.field("csrf"), form.field("base"));
+        self.post(
+            url,
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "edit"),
+                ("base", base.as_str()),
+                ("markdown", markdown),
+                ("summary", "par le navigateur"),
+                ("do", step),
+            ],
+        )
+        .await
+    }
+}
+
+async fn wiki_with_a_page() -> TestApp {
+    let app = TestApp::spawn().await;
+    let founder = app.user("camille").await;
+    founder
+        .edit(
+            "main",
+            "Économie sociale",
+            "# Économie sociale\n\n## Principes\n\nUne économie au service des personnes. Voir [[Coopérative]].\n\n## Histoire\n\nDes mutuelles du XIXe siècle.\n",
+            None,
+        )
+        .await;
+    app
+}
+
+#[tokio::test]
+async fn a_reader_reads_a_page_in_french_and_in_english() {
+    let app = wiki_with_a_page().await;
+    let french = Browser::new(&app, "fr-FR,fr;q=0.9");
+    let page = french.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("fr"));
+    assert_eq!(page.headers["content-language"], "fr");
+    assert!(
+        page.headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Language")
+    );
+    assert_eq!(page.title(), "Économie sociale");
+    assert_eq!(
+        page.texts(".toc a"),
+        ["Économie sociale", "Principes", "Histoire"]
+    );
+    assert!(
+        page.texts(".page-tabs a")
+            .contains(&"Historique".to_owned())
+    );
+    assert!(page.text.contains("Une économie au service des personnes"));
+    // The red link leads to creating the page.
+    let red = page.attr(".content a.new", "href").unwrap();
+    assert!(red.ends_with("?action=edit"), "{red}");
+    // The article keeps its own language, whatever the interface's.
+    let english = Browser::new(&app, "en-GB,en;q=0.8");
+    let page = english.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("en"));
+    assert_eq!(page.attr("article", "lang").as_deref(), Some("fr"));
+    assert!(page.texts(".page-tabs a").contains(&"History".to_owned()));
+    // Validators: the same page answers 304 to its ETag.
+    let etag = page.headers["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(app.url("/wiki/main/%C3%89conomie_sociale"))
+        .header("accept-language", "en")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // Scripts and styles come from this site only, under hashed URLs.
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"));
+    let css = page.attr("link[rel=stylesheet]", "href").unwrap();
+    let asset = app.get(&css).await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert!(
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+}
+
+#[tokio::test]
+async fn the_language_is_chosen_by_uselang_then_the_switch_then_the_browser() {
+    let app = wiki_with_a_page().await;
+    let browser = Browser::new(&app, "en");
+    assert_eq!(
+        browser.get("/").await.attr("html", "lang").as_deref(),
+        Some("en")
+    );
+    let asked = browser.get("/?uselang=fr").await;
+    assert_eq!(asked.attr("html", "lang").as_deref(), Some("fr"));
+    // The switch is a form: it sets a cookie and comes back.
+    let switched = browser
+        .post(
+            "/language",
+            &[("lang", "fr"), ("return", "/search?q=x&uselang=en")],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location.as_deref(), Some("/search?q=x"));
+    let page = browser.get("/search?q=x").await;
+    assert_eq!(page.attr("html", "lang").as_deref(), Some("fr"));
+    assert_eq!(page.title(), "Recherche");
+    // A return address elsewhere is refused: it goes home.
+    let away = browser
+        .post(
+            "/language",
+            &[("lang", "en"), ("return", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(away.location.as_deref(), Some("/"));
+}
+
+#[tokio::test]
+async fn search_finds_without_accents_and_with_typos_and_jumps_to_titles() {
+    let app = wiki_with_a_page().await;
+    app.wait_for_index().await;
+    let browser = Browser::new(&app, "fr");
+    let results = browser.get("/search?q=mutuelles+siecle").await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert_eq!(results.texts(".results h2"), ["Économie sociale"]);
+    assert_eq!(results.texts(".search-total"), ["1 page trouvée"]);
+    assert!(
+        results
+            .texts(".snippet mark")
+            .iter()
+            .any(|m| m == "mutuelles")
+    );
+    // The search box keeps the query.
+    assert_eq!(
+        results.attr("#search-input", "value").as_deref(),
+        Some("mutuelles siecle")
+    );
+    let typo = browser.get("/search?q=mutuels&fulltext=1").await;
+    assert_eq!(typo.texts(".results h2"), ["Économie sociale"]);
+    // A query that is a title, accents and case aside, opens the page.
+    let jump = browser.get("/search?q=economie+SOCIALE").await;
+    assert_eq!(jump.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        jump.location.as_deref(),
+        Some("/wiki/main/%C3%89conomie_sociale")
+    );
+    let nothing = browser.get("/search?q=zzzzqqq").await;
+    assert_eq!(nothing.texts(".search-total"), ["0 page trouvée"]);
+    let english = Browser::new(&app, "en");
+    assert_eq!(
+        english
+            .get("/search?q=zzzzqqq")
+            .await
+            .texts(".search-total"),
+        ["0 pages found"]
+    );
+    // Suggestions while typing (for the search box's script).
+    let suggestions: serde_json::Value = app.get("/suggest?q=econ").await.json().await.unwrap();
+    assert_eq!(suggestions[0]["title"], "Économie sociale");
+}
+
+#[tokio::test]
+async fn a_contributor_creates_a_page_from_a_red_link_with_a_preview() {
+    let app = wiki_with_a_page().await;
+    let browser = Browser::new(&app, "fr");
+    // Anonymous: the red link asks to log in first, and comes back.
+    let missing = browser.get("/wiki/main/Coop%C3%A9rative").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text.contains("Se connecter pour créer cette page"));
+    let edit = browser.get("/wiki/main/Coop%C3%A9rative?action=edit").await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    assert!(edit.location.unwrap().starts_with("/login?return="));
+    browser.register_and_log_in("amina").await;
+    let form = browser.get("/wiki/main/Coop%C3%A9rative?action=edit").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.title(), "Création de «\u{202f}Coopérative\u{202f}»");
+    assert_eq!(form.field("base"), "");
+    let text = "Une **coopérative** appartient à ses membres.\n";
+    let preview = browser
+        .submit("/wiki/main/Coop%C3%A9rative", &form, text, "preview")
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.select(".preview strong").len() == 1,
+        "{}",
+        preview.text
+    );
+    assert_eq!(preview.field("markdown"), text, "the text is kept");
+    let saved = browser
+        .submit("/wiki/main/Coop%C3%A9rative", &preview, text, "save")
+        .await;
+    // A newcomer's page waits for review under the default charter, or is
+    // published: either way the visitor is told, and nothing is lost.
+    match saved.status {
+        StatusCode::SEE_OTHER => {
+            let page = browser.visit(saved.location.as_deref().unwrap()).await;
+            assert!(page.text.contains("appartient à ses membres"));
+        }
+        StatusCode::ACCEPTED => assert_eq!(saved.title(), "Modification en attente de relecture"),
+        other => panic!("unexpected {other}: {}", saved.text),
+    }
+    // The red link of the first page turned blue once the page exists.
+    let first = browser.get("/wiki/main/%C3%89conomie_sociale").await;
+    if saved.status == StatusCode::SEE_OTHER {
+        assert!(first.select(".content a.new").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_edit_shows_its_changes_and_is_saved() {
+    let app = wiki_with_a_page().await;
+    let browser = Browser::new(&app, "en");
+    let page = browser
+        .post(
+            "/login",
+            &[
+                ("username", "camille"),
+                ("password", PASSWORD),
+                ("return", "/wiki/main/%C3%89conomie_sociale"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/wiki/main/%C3%89conomie_sociale")
+    );
+    let form = browser
+        .get("/wiki/main/%C3%89conomie_sociale?action=edit")
+        .await;
+    let old = form.field("markdown");
+    let new = old.replace(
+        "au service des personnes",
+        "au service de toutes les personnes",
+    );
+    let changes = browser
+        .submit("/wiki/main/%C3%89conomie_sociale", &form, &new, "diff")
+        .await;
+    assert_eq!(changes.status, StatusCode::OK);
+    assert_eq!(changes.texts(".changes ins"), ["de toutes les"]);
+    assert_eq!(changes.texts(".changes del"), ["des"]);
+    let saved = browser
+        .submit("/wiki/main/%C3%89conomie_sociale", &changes, &new, "save")
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let read = browser.visit("/wiki/main/%C3%89conomie_sociale").await;
+    assert!(read.text.contains("au service de toutes les personnes"));
+    // History lists both, newest first, with two radio columns.
+    let history = browser
+        .get("/wiki/main/%C3%89conomie_sociale?action=history")
+        .await;
+    assert_eq!(history.select("input[name=from]").len(), 2);
+    assert_eq!(
+        history.attr("input[name=to][checked]", "value").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        history
+            .attr("input[name=from][checked]", "value")
+            .as_deref(),
+        Some("1")
+    );
+    let diff = browser
+        .get("/wiki/main/%C3%89conomie_sociale/diff?from=1&to=2")
+        .await;
+    assert_eq!(diff.status, StatusCode::OK);
+    assert_eq!(diff.texts(".diff ins"), ["de toutes les"]);
+    assert_eq!(diff.texts(".diff del"), ["des"]);
+    let inline = browser
+        .get("/wiki/main/%C3%89conomie_sociale/diff?from=1&to=2&view=inline")
+        .await;
+    assert_eq!(inline.select(".diff-inline tr.inserted").len(), 1);
+    // Logging out ends the session: the edit form asks to log in again.
+    let csrf = read.field("csrf");
+    let out = browser.post("/logout", &[("csrf", csrf.as_str())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let form = browser
+        .get("/wiki/main/%C3%89conomie_sociale?action=edit")
+        .await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_conflicting_edit_keeps_the_visitors_text() {
+    let app = wiki_with_a_page().await;
+    let camille = app.login("camille").await;
+    let browser = Browser::new(&app, "fr");
+    browser
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    let form = browser
+        .get("/wiki/main/%C3%89conomie_sociale?action=edit")
+        .await;
+    let original = form.field("markdown");
+    // Meanwhile, someone changes the same line.
+    camille
+        .edit(
+            "main",
+            "Économie sociale",
+            &original.replace(
+                "Des mutuelles du XIXe siècle.",
+                "Des coopératives ouvrières.",
+            ),
+            Some(1),
+        )
+        .await;
+    let mine = original.replace(
+        "Des mutuelles du XIXe siècle.",
+        "Des mutuelles et des associations.",
+    );
+    let conflict = browser
+        .submit("/wiki/main/%C3%89conomie_sociale", &form, &mine, "save")
+        .await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(conflict.title(), "Conflit de modification");
+    assert_eq!(
+        conflict.field("markdown"),
+        mine,
+        "the visitor's text is kept"
+    );
+    assert_eq!(
+        conflict.field("base"),
+        "2",
+        "now based on the current revision"
+    );
+    assert!(
+        conflict
+            .texts("#current")
+            .concat()
+            .contains("Des coopératives ouvrières.")
+    );
+    assert!(!conflict.select(".diff ins").is_empty());
+    // Resolving and saving again publishes.
+    let resolved = mine.replace(
+        "Des mutuelles et des associations.",
+        "Des mutuelles, des coopératives ouvrières et des associations.",
+    );
+    let saved = browser
+        .submit(
+            "/wiki/main/%C3%89conomie_sociale",
+            &conflict,
+            &resolved,
+            "save",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+}
+
+#[tokio::test]
+async fn forms_need_the_session_and_its_token() {
+    let app = wiki_with_a_page().await;
+    let browser = Browser::new(&app, "fr");
+    let anonymous = browser
+        .post(
+            "/wiki/main/%C3%89conomie_sociale",
+            &[("action", "edit"), ("markdown", "x")],
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.title(), "Connexion nécessaire");
+    browser
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    let forged = browser
+        .post(
+            "/wiki/main/%C3%89conomie_sociale",
+            &[
+                ("csrf", "forged"),
+                ("action", "edit"),
+                ("markdown", "x"),
+                ("base", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = browser
+        .post(
+            "/login",
+            &[("username", "camille"), ("password", "wrong password")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text
+            .contains("Nom d’utilisateur ou mot de passe incorrect.")
+    );
+    assert_eq!(wrong.field("username"), "camille");
+}
+
+#[tokio::test]
+async fn errors_are_pages_in_the_visitors_language_and_the_api_keeps_problems() {
+    let app = wiki_with_a_page().await;
+    let french = Browser::new(&app, "fr");
+    let english = Browser::new(&app, "en");
+    for (path, status, fr, en) in [
+        (
+            "/nowhere",
+            StatusCode::NOT_FOUND,
+            "Page introuvable",
+            "Not found",
+        ),
+        (
+            "/wiki/nospace/X",
+            StatusCode::NOT_FOUND,
+            "Page introuvable",
+            "Not found",
+        ),
+        (
+            "/wiki/main/%C3%89conomie_sociale?action=bogus",
+            StatusCode::BAD_REQUEST,
+            "Saisie invalide",
+            "Invalid input",
+        ),
+        (
+            "/wiki/main/%C3%89conomie_sociale/diff?to=99",
+            StatusCode::BAD_REQUEST,
+            "Révision inconnue",
+            "Unknown revision",
+        ),
+    ] {
+        let page = french.get(path).await;
+        assert_eq!(page.status, status, "{path}");
+        assert_eq!(page.title(), fr, "{path}");
+        assert!(
+            page.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_eq!(english.get(path).await.title(), en, "{path}");
+    }
+    let problem = app.get("/api/v1/nowhere").await;
+    assert_eq!(
+        problem.headers()["content-type"],
+        "application/problem+json"
+    );
+    // A deleted page says so (410) and offers its history.
+    let camille = app.login("camille").await;
+    let deleted = camille
+        .request(
+            Method::DELETE,
+            "/api/v1/spaces/main/pages/%C3%89conomie_sociale",
+        )
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::OK);
+    let gone = french.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert_eq!(gone.status, StatusCode::GONE);
+    assert!(
+        gone.attr(".way-on a", "href")
+            .unwrap()
+            .ends_with("?action=history")
+    );
+}
+
+#[test]
+fn every_message_a_template_names_exists_in_both_languages() {
+    use ostrom::i18n::Locale;
+    let mut named = std::collections::BTreeSet::new();
+    for folder in ["frontend/templates", "src/http/web"] {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for call in ["t(\"", "t1(\"", "tn(\"", "t_with(\n        \"", "t_with(\""] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = &text[at + call.len()..];
+                    let id: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    if !id.is_empty() && rest[id.len()..].starts_with('"') {
+                        named.insert(id);
+                    }
+                }
+            }
+        }
+    }
+    for code in ostrom::model::ErrorCode::ALL {
+        let id = code.as_str().replace('_', "-");
+        named.insert(format!("error-{id}"));
+        named.insert(format!("error-{id}-help"));
+    }
+    assert!(named.len() > 100, "{}", named.len());
+    for locale in Locale::ALL {
+        let ids = locale.message_ids();
+        let missing: Vec<_> = named.iter().filter(|id| !ids.contains(id)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", locale.code());
+    }
+}
