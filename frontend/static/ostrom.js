@@ -149,8 +149,11 @@ if (form) {
   }
 }
 
-// The contents: mark the section being read.
+// The contents: folded on narrow screens, and the section being read marked.
 const toc = $(".toc");
+if (toc && window.matchMedia("(max-width: 56rem)").matches) {
+  $("details", toc).open = false;
+}
 if (toc && "IntersectionObserver" in window) {
   const links = new Map([...toc.querySelectorAll("a[href^='#']")].map((a) => [decodeURIComponent(a.hash.slice(1)), a]));
   const observer = new IntersectionObserver((entries) => {

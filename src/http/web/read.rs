@@ -96,6 +96,9 @@ struct PageTemplate<'a> {
     page: &'a PageView,
     tools: Tools,
     article_lang: &'a str,
+    /// The text opens with its own `# Title`: it is the page's heading,
+    /// and the frame does not repeat it.
+    titled_by_text: bool,
 }
 
 /// What the page's tools offer this viewer, from the service's answer.
@@ -170,6 +173,10 @@ async fn view(
             page,
             tools: Tools::of(page),
             article_lang: page.lang.as_deref().unwrap_or(default_lang),
+            titled_by_text: page
+                .toc
+                .first()
+                .is_some_and(|entry| entry.level == 1 && entry.text == page.title),
         }
         .render()
         .map(String::into_bytes)
