@@ -7,9 +7,9 @@ use std::collections::{BTreeSet, HashSet};
 use super::facts::Sight;
 use super::{
     Actor, App, ChangeView, ChangesQuery, HealthView, ListRequest, Listing, LogEntryView,
-    NotificationView, Order, ServiceResult, WatchView,
+    NotificationView, Order, ServiceError, ServiceResult, WatchView,
 };
-use crate::model::{EventKind, RevisionState, Standing};
+use crate::model::{EventKind, EventSeq, RevisionState, Standing};
 use crate::store::Event;
 
 const DAY_MS: i64 = 86_400_000;
@@ -18,6 +18,18 @@ const SCAN_BUDGET: usize = 10_000;
 /// Events a health computation reads at most: a busy space's figures come
 /// from its most recent activity.
 const HEALTH_BUDGET: usize = 200_000;
+/// Unread notifications are counted up to this many ("99+" past it).
+pub const UNREAD_COUNTED: usize = 100;
+
+/// What a logged-in visitor chose, and what waits for them.
+#[derive(Debug, Clone, Default)]
+pub struct Preferences {
+    pub language: Option<String>,
+    pub unread: usize,
+    /// Notifications up to this event were seen.
+    pub notifications_seen: EventSeq,
+}
+
 /// Entries of the Atom feed.
 const FEED_ENTRIES: usize = 50;
 
@@ -34,6 +46,60 @@ impl App {
         let (place, slug) = self.page_address(Some(actor), space, slug)?;
         self.store()
             .watch(actor.id, place.slug.clone(), slug, on)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the actor watches a page (of a space they may see).
+    pub fn watches(&self, actor: &Actor, space: &str, slug: &str) -> ServiceResult<bool> {
+        let (place, slug) = self.page_address(Some(actor), space, slug)?;
+        Ok(self
+            .store()
+            .watches(actor.id, place.slug.as_str(), slug.as_str())?)
+    }
+
+    /// What the pages a logged-in visitor sees say about them: the
+    /// interface language they chose and how many notifications they have
+    /// not seen (counted up to [`UNREAD_COUNTED`]).
+    pub fn preferences(&self, actor: &Actor) -> ServiceResult<Preferences> {
+        let Some(user) = self.store().user(actor.id)? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let recent = self.notifications(actor, None, Some(UNREAD_COUNTED))?;
+        let unread = recent
+            .items
+            .iter()
+            .filter(|n| n.seq > user.notifications_seen)
+            .count();
+        Ok(Preferences {
+            language: user.language,
+            unread,
+            notifications_seen: user.notifications_seen,
+        })
+    }
+
+    /// Remembers the interface language the actor chose (`None`: the
+    /// browser's).
+    pub async fn set_language(&self, actor: &Actor, language: Option<&str>) -> ServiceResult<()> {
+        let language = match language {
+            Some(code @ ("fr" | "en")) => Some(code.to_owned()),
+            Some(_) => {
+                return Err(ServiceError::InvalidInput(
+                    "language is fr or en".to_owned(),
+                ));
+            }
+            None => None,
+        };
+        self.store()
+            .set_preferences(actor.id, Some(language), None)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks the actor's notifications up to `seq` as seen.
+    pub async fn mark_notifications_seen(&self, actor: &Actor, seq: EventSeq) -> ServiceResult<()> {
+        self.store()
+            .set_preferences(actor.id, None, Some(seq))
             .await?;
         Ok(())
     }

@@ -3,7 +3,7 @@
 use super::records::{Credential, CredentialKind, Event, Member, User};
 use super::tx::{self, Abort, TreeId, Tx, joined_key, user_key};
 use super::{Store, StoreError};
-use crate::model::{EventKind, SpaceSlug, Standing, Timestamp, UserId, Username};
+use crate::model::{EventKind, EventSeq, SpaceSlug, Standing, Timestamp, UserId, Username};
 
 /// The `meta` key present once the instance has an administrator.
 pub(super) const HAS_ADMINISTRATOR: &[u8] = b"has_administrator";
@@ -70,6 +70,8 @@ impl Store {
                 is_admin,
                 created_at: now,
                 sessions_since: None,
+                language: None,
+                notifications_seen: 0,
             };
             tx.put(TreeId::Users, &user_key(id), &user)?;
             tx.put_raw(TreeId::Usernames, name_key.as_bytes(), &user_key(id))?;
@@ -140,6 +142,31 @@ impl Store {
                 };
                 tx.put(TreeId::Credentials, token_hash, &credential)?;
             }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Changes what a user chose for themself: the interface language
+    /// (when `language` is given; `Some(None)` forgets it), and the newest
+    /// notification seen (it only moves forward).
+    pub async fn set_preferences(
+        &self,
+        user: UserId,
+        language: Option<Option<String>>,
+        seen: Option<EventSeq>,
+    ) -> Result<(), StoreError> {
+        self.write(0, move |tx| {
+            let Some(mut record) = tx.get::<User>(TreeId::Users, &user_key(user))? else {
+                return Err(StoreError::NotFound.into());
+            };
+            if let Some(language) = &language {
+                record.language = language.clone();
+            }
+            if let Some(seen) = seen {
+                record.notifications_seen = record.notifications_seen.max(seen);
+            }
+            tx.put(TreeId::Users, &user_key(user), &record)?;
             Ok(())
         })
         .await

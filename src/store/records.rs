@@ -24,6 +24,12 @@ pub struct User {
     /// "log out everywhere").
     #[serde(default)]
     pub sessions_since: Option<Timestamp>,
+    /// The interface language chosen (`fr`, `en`); `None`: the browser's.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Notifications up to this event were seen.
+    #[serde(default)]
+    pub notifications_seen: EventSeq,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

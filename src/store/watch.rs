@@ -46,6 +46,14 @@ impl Store {
         .await
     }
 
+    /// Whether `user` watches the page `slug` of `space`.
+    pub fn watches(&self, user: UserId, space: &str, slug: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .trees()
+            .tree(TreeId::Watchlist)
+            .contains_key(watchlist_key(user, space, slug))?)
+    }
+
     /// The pages `user` watches, as (space, slug), in order.
     pub fn watchlist(&self, user: UserId) -> Result<Vec<(String, String)>, StoreError> {
         let prefix = user_key(user);

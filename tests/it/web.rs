@@ -633,3 +633,199 @@ fn every_message_a_template_names_exists_in_both_languages() {
         assert!(missing.is_empty(), "{} lacks {missing:?}", locale.code());
     }
 }
+
+#[tokio::test]
+async fn a_watcher_is_notified_and_the_header_counts_what_is_unread() {
+    let app = wiki_with_a_page().await;
+    let amina = Browser::new(&app, "fr");
+    amina.register_and_log_in("amina").await;
+    let page = amina.get("/wiki/main/%C3%89conomie_sociale").await;
+    let csrf = page.field("csrf");
+    let watched = amina
+        .post(
+            "/wiki/main/%C3%89conomie_sociale",
+            &[("csrf", csrf.as_str()), ("action", "watch")],
+        )
+        .await;
+    assert_eq!(watched.status, StatusCode::SEE_OTHER);
+    let page = amina.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert_eq!(
+        page.texts(".watch-form button"),
+        ["Ne plus suivre cette page"]
+    );
+    // Someone else edits the page.
+    let camille = app.login("camille").await;
+    camille
+        .edit("main", "Économie sociale", "Réécrite.\n", Some(1))
+        .await;
+    let page = amina.get("/").await;
+    assert_eq!(page.texts(".personal .count"), ["1"]);
+    let me = amina.get("/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.select(".notifications li.unread").len(), 1);
+    assert!(me.texts(".notifications li").concat().contains("camille"));
+    assert_eq!(me.texts("#watchlist + ul a"), ["Économie_sociale"]);
+    // Seen once, no longer counted.
+    assert!(amina.get("/").await.select(".personal .count").is_empty());
+}
+
+#[tokio::test]
+async fn the_account_remembers_its_language_tokens_and_password() {
+    let app = wiki_with_a_page().await;
+    let browser = Browser::new(&app, "fr");
+    browser.register_and_log_in("amina").await;
+    let home = browser.get("/").await;
+    let csrf = home.field("csrf");
+    browser
+        .post(
+            "/language",
+            &[("lang", "en"), ("return", "/"), ("csrf", csrf.as_str())],
+        )
+        .await;
+    // Another browser that asks for French: the account's choice wins.
+    let other = Browser::new(&app, "fr");
+    other
+        .post("/login", &[("username", "amina"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(
+        other.get("/").await.attr("html", "lang").as_deref(),
+        Some("en")
+    );
+    // API tokens: shown once, listed, revoked.
+    let created = other
+        .post(
+            "/me",
+            &[
+                ("csrf", csrf_of(&other).await.as_str()),
+                ("action", "token"),
+                ("name", "robot"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let token = created.texts("code.token").concat();
+    assert!(token.len() > 20);
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let revoked = other
+        .post(
+            "/me",
+            &[
+                ("csrf", csrf_of(&other).await.as_str()),
+                ("action", "revoke"),
+                ("name", "robot"),
+            ],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.select(".tokens li").is_empty());
+    // A password change keeps this browser logged in and ends the other.
+    let changed = other
+        .post(
+            "/me",
+            &[
+                ("csrf", csrf_of(&other).await.as_str()),
+                ("action", "password"),
+                ("current_password", PASSWORD),
+                ("new_password", "un tout nouveau mot de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+    assert_eq!(other.get("/me").await.status, StatusCode::OK);
+    assert_eq!(browser.get("/me").await.status, StatusCode::SEE_OTHER);
+}
+
+async fn csrf_of(browser: &Browser<'_>) -> String {
+    browser.get("/me").await.field("csrf")
+}
+
+#[tokio::test]
+async fn pages_are_reverted_moved_and_deleted_with_forms() {
+    let app = wiki_with_a_page().await;
+    let camille = app.login("camille").await;
+    camille
+        .edit("main", "Économie sociale", "Vandalisme.\n", Some(1))
+        .await;
+    let browser = Browser::new(&app, "en");
+    browser
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    // Restore revision 1 from its diff.
+    let diff = browser
+        .get("/wiki/main/%C3%89conomie_sociale/diff?to=1")
+        .await;
+    assert_eq!(diff.texts(".revert-form button"), ["Restore revision 1"]);
+    let reverted = browser
+        .post(
+            "/wiki/main/%C3%89conomie_sociale",
+            &[
+                ("csrf", diff.field("csrf").as_str()),
+                ("action", "revert"),
+                ("revision", "1"),
+                ("summary", "vandalism"),
+            ],
+        )
+        .await;
+    assert_eq!(reverted.status, StatusCode::SEE_OTHER);
+    let page = browser.visit("/wiki/main/%C3%89conomie_sociale").await;
+    assert!(page.text.contains("Des mutuelles du XIXe siècle."));
+    // Rename it from its information page; the old title redirects.
+    let info = browser
+        .get("/wiki/main/%C3%89conomie_sociale?action=info")
+        .await;
+    let moved = browser
+        .post(
+            "/wiki/main/%C3%89conomie_sociale",
+            &[
+                ("csrf", info.field("csrf").as_str()),
+                ("action", "move"),
+                ("to", "Économie solidaire"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        moved.location.as_deref(),
+        Some("/wiki/main/%C3%89conomie_solidaire")
+    );
+    let old = browser.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert!(old.texts(".redirect").concat().contains("Économie_sociale"));
+    // Delete it: 410, its history remains.
+    let info = browser
+        .get("/wiki/main/%C3%89conomie_solidaire?action=info")
+        .await;
+    let base = info
+        .attr("#delete + form input[name=base]", "value")
+        .unwrap();
+    let deleted = browser
+        .post(
+            "/wiki/main/%C3%89conomie_solidaire",
+            &[
+                ("csrf", info.field("csrf").as_str()),
+                ("action", "delete"),
+                ("base", base.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        browser
+            .get("/wiki/main/%C3%89conomie_solidaire")
+            .await
+            .status,
+        StatusCode::GONE
+    );
+    // Recent changes list all of it, and a user's contributions.
+    let changes = browser.get("/changes?user=camille").await;
+    assert_eq!(changes.title(), "Contributions of camille");
+    let kinds = changes.texts(".changes-table td:nth-child(3)");
+    for kind in ["deleted", "renamed", "reverted", "edited", "created"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+}

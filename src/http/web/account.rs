@@ -208,6 +208,8 @@ pub async fn log_out(
 #[derive(Deserialize)]
 pub struct LanguageForm {
     #[serde(default)]
+    csrf: String,
+    #[serde(default)]
     lang: String,
     #[serde(default, rename = "return")]
     back: String,
@@ -215,6 +217,7 @@ pub struct LanguageForm {
 
 /// Remembers the interface language in a cookie and goes back.
 pub async fn language(
+    State(app): State<App>,
     visit: Visit,
     form: Result<Form<LanguageForm>, FormRejection>,
 ) -> Result<Response, WebError> {
@@ -222,6 +225,14 @@ pub async fn language(
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
     let locale = Locale::parse(&form.lang)
         .ok_or_else(|| WebError::coded(&visit, ErrorCode::InvalidInput, "lang is fr or en"))?;
+    // A logged-in visitor's own form also remembers it in the account.
+    if let Some(actor) = visit.actor()
+        && check_csrf(&visit, &form.csrf).is_ok()
+    {
+        app.set_language(actor, Some(locale.code()))
+            .await
+            .or_page(&visit)?;
+    }
     let cookie = format!(
         "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         locale.code()

@@ -15,11 +15,14 @@ use crate::service::{Actor, App, Authenticated};
 pub const LANGUAGE_COOKIE: &str = "lang";
 
 /// One request of a browser: the session (from its cookie, if any) and
-/// the interface language, chosen by `?uselang=`, then the user's choice
-/// (the `lang` cookie the switch sets), then `Accept-Language`, then French.
+/// the interface language, chosen by `?uselang=`, then the account's
+/// choice, then the `lang` cookie the switch sets, then `Accept-Language`,
+/// then French.
 pub struct Visit {
     pub auth: Option<Authenticated>,
     pub locale: Locale,
+    /// Notifications the visitor has not seen (logged in only).
+    pub unread: usize,
     /// The path asked for, with its query: where "log in" and the language
     /// switch come back to.
     pub here: String,
@@ -43,6 +46,7 @@ impl Visit {
                 .unwrap_or_default(),
             here: self.here.clone(),
             query: String::new(),
+            unread: self.unread,
         }
     }
 }
@@ -52,26 +56,34 @@ impl FromRequestParts<App> for Visit {
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let auth = session_of_cookie(&parts.headers, app);
+        let preferences = auth
+            .as_ref()
+            .and_then(|a| app.preferences(&a.actor).ok())
+            .unwrap_or_default();
         let here = parts
             .uri
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        let chosen = preferences.language.as_deref().and_then(Locale::parse);
         Ok(Visit {
-            locale: choose_locale(parts.uri.query(), &parts.headers),
+            locale: choose_locale(parts.uri.query(), chosen, &parts.headers),
             auth,
             here,
+            unread: preferences.unread,
         })
     }
 }
 
-/// `?uselang=`, the `lang` cookie, `Accept-Language`, French.
-pub fn choose_locale(query: Option<&str>, headers: &HeaderMap) -> Locale {
+/// `?uselang=`, the account's choice, the `lang` cookie, `Accept-Language`,
+/// French.
+pub fn choose_locale(query: Option<&str>, chosen: Option<Locale>, headers: &HeaderMap) -> Locale {
     let asked = query.and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(key, _)| key == "uselang")
             .and_then(|(_, value)| Locale::parse(&value))
     });
     asked
+        .or(chosen)
         .or_else(|| cookie(headers, LANGUAGE_COOKIE).and_then(|v| Locale::parse(&v)))
         .or_else(|| {
             headers
@@ -95,6 +107,8 @@ pub struct Chrome {
     pub here: String,
     /// The search box's text.
     pub query: String,
+    /// Unread notifications, shown in the header.
+    pub unread: usize,
 }
 
 impl Chrome {
@@ -144,6 +158,15 @@ impl Chrome {
             .into_iter()
             .filter(|l| *l != self.locale)
             .collect()
+    }
+
+    /// The unread count as the header shows it: `99+` past the count.
+    pub fn unread_label(&self) -> String {
+        if self.unread >= crate::service::UNREAD_COUNTED {
+            format!("{}+", crate::service::UNREAD_COUNTED - 1)
+        } else {
+            self.unread.to_string()
+        }
     }
 
     /// `/login?return=<here>`: logging in comes back here.
@@ -216,16 +239,22 @@ mod tests {
     #[test]
     fn the_language_is_asked_then_chosen_then_accepted_then_french() {
         let mut headers = HeaderMap::new();
-        assert_eq!(choose_locale(None, &headers), Locale::Fr);
+        assert_eq!(choose_locale(None, None, &headers), Locale::Fr);
         headers.insert(
             header::ACCEPT_LANGUAGE,
             HeaderValue::from_static("en-US,en;q=0.9"),
         );
-        assert_eq!(choose_locale(None, &headers), Locale::En);
+        assert_eq!(choose_locale(None, None, &headers), Locale::En);
         headers.insert(header::COOKIE, HeaderValue::from_static("a=b; lang=fr"));
-        assert_eq!(choose_locale(None, &headers), Locale::Fr);
-        assert_eq!(choose_locale(Some("q=x&uselang=en"), &headers), Locale::En);
-        assert_eq!(choose_locale(Some("uselang=de"), &headers), Locale::Fr);
+        assert_eq!(choose_locale(None, None, &headers), Locale::Fr);
+        assert_eq!(
+            choose_locale(Some("q=x&uselang=en"), Some(Locale::Fr), &headers),
+            Locale::En
+        );
+        assert_eq!(
+            choose_locale(Some("uselang=de"), None, &headers),
+            Locale::Fr
+        );
     }
 
     #[test]

@@ -156,6 +156,12 @@ pub struct PageForm {
     summary: String,
     #[serde(default)]
     base: String,
+    /// `move`: the new title.
+    #[serde(default)]
+    to: String,
+    /// `revert`: the revision to restore.
+    #[serde(default)]
+    revision: String,
 }
 
 pub async fn submit(
@@ -171,11 +177,68 @@ pub async fn submit(
     check_csrf(&visit, &form.csrf)?;
     match form.action.as_str() {
         "edit" | "" => edit(&app, &visit, client, &space, &slug, form).await,
+        "watch" | "unwatch" => {
+            let actor = signed_in(&visit)?;
+            app.watch(actor, &space, &slug, form.action == "watch")
+                .await
+                .or_page(&visit)?;
+            Ok(Redirect::to(&page_url(&space, &slug)).into_response())
+        }
+        "delete" | "move" | "revert" => change(&app, &visit, &space, &slug, form).await,
         _ => Err(WebError::coded(
             &visit,
             ErrorCode::InvalidInput,
-            "action is edit",
+            "action is edit, watch, unwatch, delete, move or revert",
         )),
+    }
+}
+
+fn signed_in(visit: &Visit) -> Result<&crate::service::Actor, WebError> {
+    visit
+        .actor()
+        .ok_or_else(|| WebError::new(visit, ServiceError::Unauthenticated))
+}
+
+fn revision_field(visit: &Visit, name: &str, text: &str) -> Result<Option<RevisionId>, WebError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text.parse::<RevisionId>().map(Some).map_err(|_| {
+            WebError::coded(
+                visit,
+                ErrorCode::InvalidInput,
+                format!("{name} is a revision number"),
+            )
+        }),
+    }
+}
+
+/// Deleting, moving and reverting a page: the same service calls as the
+/// API's; the outcome is the page (or where it went), or the queue notice.
+async fn change(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    slug: &str,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let actor = signed_in(visit)?;
+    let summary = Some(form.summary).filter(|s| !s.trim().is_empty());
+    let outcome = match form.action.as_str() {
+        "delete" => {
+            let base = revision_field(visit, "base", &form.base)?;
+            app.delete_page(actor, space, slug, base, summary).await
+        }
+        "move" => app.move_page(actor, space, slug, &form.to, summary).await,
+        _ => {
+            let to = revision_field(visit, "revision", &form.revision)?.ok_or_else(|| {
+                WebError::coded(visit, ErrorCode::InvalidInput, "revision is required")
+            })?;
+            app.revert_page(actor, space, slug, to, summary).await
+        }
+    };
+    match outcome.or_page(visit)? {
+        (WriteStatus::Queued, view) => queued(visit, &view.space, &view.slug),
+        (_, view) => Ok(Redirect::to(&page_url(&view.space, &view.slug)).into_response()),
     }
 }
 
@@ -205,15 +268,8 @@ async fn edit(
     slug: &str,
     form: PageForm,
 ) -> Result<Response, WebError> {
-    let actor = visit
-        .actor()
-        .ok_or_else(|| WebError::new(visit, ServiceError::Unauthenticated))?;
-    let base = match form.base.trim() {
-        "" => None,
-        text => Some(text.parse::<RevisionId>().map_err(|_| {
-            WebError::coded(visit, ErrorCode::InvalidInput, "base is a revision number")
-        })?),
-    };
+    let actor = signed_in(visit)?;
+    let base = revision_field(visit, "base", &form.base)?;
     // Browsers send CRLF line ends from a textarea; pages keep LF.
     let draft = Draft {
         markdown: form.markdown.replace("\r\n", "\n"),

@@ -127,13 +127,14 @@ fn anonymous_chrome(locale: Locale, here: &str) -> Chrome {
         csrf: String::new(),
         here: here.to_owned(),
         query: String::new(),
+        unread: 0,
     }
 }
 
 /// The page for an error made below the handlers (a timeout, a refused
 /// cross-site form, an unknown route), in the language the request asks.
 pub fn bare_error_page(headers: &HeaderMap, query: Option<&str>, code: ErrorCode) -> Response {
-    let chrome = anonymous_chrome(choose_locale(query, headers), "/");
+    let chrome = anonymous_chrome(choose_locale(query, None, headers), "/");
     let detail = code.title().to_owned();
     WebError(Box::new(Failure {
         chrome,

@@ -64,7 +64,7 @@ pub async fn history(
         .collect();
     let url = page_url(space, slug);
     let tools = match &page {
-        Ok(page) => super::read::Tools::of(page),
+        Ok(page) => super::read::Tools::for_visit(app, visit, page),
         Err(_) => super::read::Tools::bare(space, slug),
     };
     let title = match &page {
@@ -124,6 +124,10 @@ pub async fn diff(
         .await
         .or_page(&visit)?;
     let hunks = app.readable_diff(view.hunks).await.or_page(&visit)?;
+    let tools = match app.read_page(visit.actor(), &space, &slug).await {
+        Ok(page) => super::read::Tools::for_visit(&app, &visit, &page),
+        Err(_) => super::read::Tools::bare(&space, &slug),
+    };
     let url = page_url(&space, &slug);
     let base = format!("{url}/diff?from={}&to={}", view.from, view.to);
     let chrome = visit.chrome(visit.locale.t_with(
@@ -132,7 +136,7 @@ pub async fn diff(
     ));
     let page = DiffPage {
         chrome: &chrome,
-        tools: super::read::Tools::bare(&space, &slug),
+        tools,
         from: view.from,
         to: view.to,
         hunks,

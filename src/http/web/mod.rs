@@ -15,6 +15,7 @@ mod chrome;
 mod edit;
 mod errors;
 mod history;
+mod people;
 mod read;
 mod search;
 
@@ -45,6 +46,8 @@ pub fn routes() -> Router<App> {
         )
         .route("/logout", post(account::log_out))
         .route("/language", post(account::language))
+        .route("/changes", get(people::changes))
+        .route("/me", get(people::me).post(people::me_submit))
         .route("/assets/{name}", get(assets::asset))
 }
 

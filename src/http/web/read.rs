@@ -108,21 +108,43 @@ pub struct Tools {
     pub talk_url: Option<String>,
     pub pending: bool,
     pub feed: String,
+    /// Whether the visitor watches the page (`None`: not logged in).
+    pub watching: Option<bool>,
+    pub can_move: bool,
+    pub can_delete: bool,
+    pub can_revert: bool,
+    /// The revision shown (a delete is based on it).
+    pub revision: u64,
 }
 
 impl Tools {
     pub fn of(page: &PageView) -> Self {
+        let may = |action| edit_label(page.actions.get(&action)).is_some();
         Tools {
             url: page_url(&page.space, &page.slug),
             edit: edit_label(page.actions.get(&PageAction::Edit)),
             talk_url: page.talk.as_ref().map(|talk| page_url(&page.space, talk)),
             pending: page.revision.state == RevisionState::Pending,
             feed: format!("/feeds/changes.atom?space={}", page.space),
+            watching: None,
+            can_move: may(PageAction::Move),
+            can_delete: may(PageAction::Delete),
+            can_revert: may(PageAction::Revert),
+            revision: page.revision.id,
         }
     }
 }
 
 impl Tools {
+    /// The tools of `page` for `visit`: with the watch button when logged in.
+    pub fn for_visit(app: &App, visit: &Visit, page: &PageView) -> Self {
+        let mut tools = Tools::of(page);
+        tools.watching = visit
+            .actor()
+            .map(|actor| app.watches(actor, &page.space, &page.slug).unwrap_or(false));
+        tools
+    }
+
     /// The tools of a page not read (its history, a diff): no edit tab.
     pub fn bare(space: &str, slug: &str) -> Self {
         Tools {
@@ -134,6 +156,11 @@ impl Tools {
                 .map(|talk| page_url(space, &talk.to_string())),
             pending: false,
             feed: format!("/feeds/changes.atom?space={space}"),
+            watching: None,
+            can_move: false,
+            can_delete: false,
+            can_revert: false,
+            revision: 0,
         }
     }
 }
@@ -164,6 +191,7 @@ async fn view(
         auth: visit.auth.clone(),
         locale: visit.locale,
         here: page_url(space, slug),
+        unread: visit.unread,
     };
     let default_lang = app.config().default_lang.code();
     let encode = |page: &PageView| {
@@ -171,7 +199,7 @@ async fn view(
         PageTemplate {
             chrome: &chrome,
             page,
-            tools: Tools::of(page),
+            tools: Tools::for_visit(app, &frame, page),
             article_lang: page.lang.as_deref().unwrap_or(default_lang),
             titled_by_text: page
                 .toc
@@ -303,7 +331,7 @@ async fn info(app: &App, visit: &Visit, space: &str, slug: &str) -> Result<Respo
     ));
     let template = Info {
         chrome: &chrome,
-        tools: Tools::of(&page),
+        tools: Tools::for_visit(app, visit, &page),
         page: &page,
         backlinks,
     };
