@@ -34,6 +34,8 @@ function combobox(input) {
   list.setAttribute("role", "listbox");
   list.hidden = true;
   input.after(list);
+  // A combobox is a text input (a search input may not take the role).
+  input.type = "text";
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
