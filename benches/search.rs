@@ -8,6 +8,8 @@
 //!   (titles, title + word, body words, phrases; French and English; ~20% with
 //!   a typo): each once on 1 connection, then round-robin on 16 connections
 //!   for `OSTROM_BENCH_SECONDS` (default 10); the same on the first 1,000 pages;
+//! - the web interface's search page (`/search`, HTML) for the same queries,
+//!   on 1 connection, at the full size;
 //! - `ostrom reindex` in pages/s, and the index size against the Markdown.
 //!
 //! Run with `cargo bench --bench search`. The corpus is read from
@@ -241,23 +243,45 @@ async fn populate(client: &Client, base: &str, corpus: &[Page], count: usize) ->
     (sizes.iter().sum(), acknowledged, indexed)
 }
 
-/// One search: its latency and its `total`.
-async fn search(client: &Client, base: &str, q: &str) -> (Duration, u64) {
+/// Where a search is asked: the JSON API, or the web interface's page.
+#[derive(Clone, Copy, PartialEq)]
+enum Front {
+    Api,
+    Page,
+}
+
+/// One search: its latency and its `total` (the API's; 1 for a page).
+async fn search(client: &Client, base: &str, q: &str, front: Front) -> (Duration, u64) {
     let started = Instant::now();
-    let url = format!("{base}/api/v1/search");
-    let request = client.get(url).query(&[("q", q), ("limit", "10")]);
+    let request = match front {
+        Front::Api => client
+            .get(format!("{base}/api/v1/search"))
+            .query(&[("q", q), ("limit", "10")]),
+        Front::Page => client
+            .get(format!("{base}/search"))
+            .query(&[("q", q), ("fulltext", "1")]),
+    };
     let response = request.send().await.unwrap();
     let status = response.status();
     let body = response.bytes().await.unwrap();
     let elapsed = started.elapsed();
     assert!(status.is_success(), "search {q:?}: {status}");
+    if front == Front::Page {
+        return (elapsed, 1);
+    }
     let answer: Value = serde_json::from_slice(&body).unwrap();
     (elapsed, answer["total"].as_u64().unwrap_or(0))
 }
 
 /// One pass through the list on one connection (`secs` = 0), or READERS
 /// connections taking the next query in turn for `secs`: (stats, found).
-async fn measure(client: &Client, base: &str, list: &Arc<[String]>, secs: u64) -> (Stats, usize) {
+async fn measure(
+    client: &Client,
+    base: &str,
+    list: &Arc<[String]>,
+    secs: u64,
+    front: Front,
+) -> (Stats, usize) {
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -272,7 +296,7 @@ async fn measure(client: &Client, base: &str, list: &Arc<[String]>, secs: u64) -
                     if secs == 0 && i >= list.len() {
                         break;
                     }
-                    answers.push(search(&client, &base, &list[i % list.len()]).await);
+                    answers.push(search(&client, &base, &list[i % list.len()], front).await);
                 }
                 answers
             })
@@ -351,7 +375,7 @@ async fn run() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let (bytes, _, indexed) = populate(&client, &server.base, &corpus, SMALL).await;
-    let (small, found) = measure(&client, &server.base, &queries, 0).await;
+    let (small, found) = measure(&client, &server.base, &queries, 0, Front::Api).await;
     server.stop();
     drop(data);
     let size = format!("{SMALL} pages, {:.1} MB", bytes as f64 / 1e6);
@@ -371,10 +395,13 @@ async fn run() {
     let load = format!("{load}, indexed in {indexed:.1} s ({:.0} pages/s)", rates.1);
     println!("| corpus | {count} pages | {mb:.1} MB of Markdown | |");
     println!("| load, {WRITERS} writers | {count} pages | {load} | |");
-    let (one, found) = measure(&client, &server.base, &queries, 0).await;
+    let (one, found) = measure(&client, &server.base, &queries, 0, Front::Api).await;
     let result = one.show();
     println!("| search, 1 connection | {count} pages | {result}; {found} found | |");
-    let (many, _) = measure(&client, &server.base, &queries, secs).await;
+    let (page, _) = measure(&client, &server.base, &queries, 0, Front::Page).await;
+    let (result, p50) = (page.show(), verdict(page.p50, 2.0, true, "ms"));
+    println!("| search page (HTML), 1 connection | {count} pages | {result} | p50 ≤ 2 ms: {p50} |");
+    let (many, _) = measure(&client, &server.base, &queries, secs, Front::Api).await;
     let (result, p99) = (many.show(), verdict(many.p99, 20.0, true, "ms"));
     let measure = format!("search, {READERS} connections, {secs} s");
     println!("| {measure} | {count} pages | {result} | p99 ≤ 20 ms: {p99} |");

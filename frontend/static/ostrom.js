@@ -21,6 +21,19 @@ for (const button of document.querySelectorAll(".print-button")) {
   button.addEventListener("click", () => window.print());
 }
 
+// Full width: the reader's choice, kept in this browser.
+const wide = () => localStorage.getItem("ostrom-full-width") === "1";
+document.body.classList.toggle("full-width", wide());
+for (const button of document.querySelectorAll(".full-width-button")) {
+  button.hidden = false;
+  button.setAttribute("aria-pressed", String(wide()));
+  button.addEventListener("click", () => {
+    localStorage.setItem("ostrom-full-width", wide() ? "0" : "1");
+    document.body.classList.toggle("full-width", wide());
+    button.setAttribute("aria-pressed", String(wide()));
+  });
+}
+
 // Suggestions while typing: an ARIA 1.2 combobox over /suggest.
 for (const input of document.querySelectorAll("input[data-suggest]")) {
   combobox(input);

@@ -98,6 +98,13 @@ impl Locale {
         self.format(id, Some(&fluent))
     }
 
+    /// A message about a count: `$count` picks the plural form, `$n` is
+    /// the count as this language writes it (`12 345`, `12,345`).
+    pub fn t_count(self, id: &str, count: i64) -> String {
+        let n = self.number(count.unsigned_abs());
+        self.t_with(id, &[("count", Arg::Count(count)), ("n", Arg::Text(&n))])
+    }
+
     fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
         let bundle = self.bundle();
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
@@ -114,8 +121,6 @@ impl Locale {
                 "interface message failed"
             );
         }
-        // Counts are formatted by Fluent as plain digits; the templates
-        // pass large numbers through `number` first when they show them.
         text.into_owned()
     }
 
@@ -292,15 +297,15 @@ mod tests {
 
     #[test]
     fn plurals_follow_each_language() {
-        let n = |locale: Locale, count| {
-            locale.t_with("revisions-count", &[("count", Arg::Count(count))])
-        };
+        let n = |locale: Locale, count| locale.t_count("revisions-count", count);
         // In French, 0 and 1 are singular.
         assert_eq!(n(Locale::Fr, 0), "0 révision");
         assert_eq!(n(Locale::Fr, 1), "1 révision");
         assert_eq!(n(Locale::Fr, 2), "2 révisions");
         assert_eq!(n(Locale::En, 0), "0 revisions");
         assert_eq!(n(Locale::En, 1), "1 revision");
+        assert_eq!(n(Locale::Fr, 1500), "1\u{202F}500 révisions");
+        assert_eq!(n(Locale::En, 1500), "1,500 revisions");
     }
 
     #[test]
@@ -313,8 +318,8 @@ mod tests {
                 };
                 let mut args = FluentArgs::new();
                 for name in [
-                    "count", "name", "user", "title", "when", "space", "rule", "seconds", "query",
-                    "revision", "size", "from", "to", "lang", "code",
+                    "count", "n", "name", "user", "title", "when", "space", "rule", "seconds",
+                    "query", "revision", "size", "from", "to", "lang", "code",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

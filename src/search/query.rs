@@ -66,6 +66,10 @@ pub struct Hit {
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// When nothing matched exactly but typos forgiven did: the query
+    /// with each unknown word replaced by the most frequent index word
+    /// near it ("did you mean").
+    pub did_you_mean: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -358,6 +362,7 @@ impl SearchIndex {
         let wanted = request.offset + request.limit;
         let mut ranked: Vec<(Score, DocAddress)> = Vec::new();
         let mut total = 0;
+        let mut did_you_mean = None;
         let mut highlight = BTreeSet::new();
         let exact = self.phase_query(request, &clauses, None, &mut highlight)?;
         if let Some(exact) = &exact {
@@ -396,6 +401,9 @@ impl SearchIndex {
             // Every page matching either way (the exact hits usually match
             // the typo-tolerant query too).
             let overlap = retrieved - extra.len();
+            if total == 0 && fuzzy_total > 0 {
+                did_you_mean = self.corrected(&searcher, &clauses)?;
+            }
             total += fuzzy_total.saturating_sub(overlap);
             ranked.extend(
                 extra
@@ -410,7 +418,60 @@ impl SearchIndex {
             .take(request.limit)
             .map(|(score, address)| self.hit(&searcher, &snippets, score, address))
             .collect::<Result<_, _>>()?;
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults {
+            total,
+            hits,
+            did_you_mean,
+        })
+    }
+
+    /// The query with each word the index does not know replaced by the
+    /// most frequent index word near it; `None` if no word changed.
+    fn corrected(
+        &self,
+        searcher: &Searcher,
+        clauses: &[Clause],
+    ) -> Result<Option<String>, SearchError> {
+        let mut folded = self.analyzer(analysis::FOLDED)?;
+        let mut changed = false;
+        let mut parts = Vec::new();
+        for clause in clauses {
+            if clause.phrase || clause.negated {
+                let quoted = if clause.phrase {
+                    format!("\"{}\"", clause.text)
+                } else {
+                    clause.text.clone()
+                };
+                parts.push(if clause.negated {
+                    format!("-{quoted}")
+                } else {
+                    quoted
+                });
+                continue;
+            }
+            for (_, word) in tokens(&mut folded, &clause.text) {
+                let known = self.doc_freq(searcher, &word)? > 0;
+                let replacement = match known {
+                    true => None,
+                    false => self
+                        .near_words(searcher, &word)?
+                        .into_iter()
+                        .find(|near| *near != word),
+                };
+                changed |= replacement.is_some();
+                parts.push(replacement.unwrap_or(word));
+            }
+        }
+        Ok(changed.then(|| parts.join(" ")))
+    }
+
+    /// How many documents hold `word` (folded) in their title or text.
+    fn doc_freq(&self, searcher: &Searcher, word: &str) -> Result<u64, SearchError> {
+        let mut count = 0;
+        for field in [self.fields.title_folded, self.fields.text_folded] {
+            count += searcher.doc_freq(&Term::from_field_text(field, word))?;
+        }
+        Ok(count)
     }
 
     fn hit(

@@ -174,8 +174,7 @@ impl App {
         slug: &str,
     ) -> ServiceResult<PageView> {
         let (place, slug) = self.page_address(viewer, space, slug)?;
-        let space = place.slug.clone();
-        let found = self.require_page(&space, &slug)?;
+        let found = self.require_page(&place.slug, &slug)?;
         let page = &found.page;
         let Some(published) = page.published else {
             return Err(page_not_found(slug.as_str()));
@@ -186,8 +185,38 @@ impl App {
             });
         }
         let revision = self.load_revision(published)?;
+        self.page_view(viewer, &place, &found, revision).await
+    }
+
+    /// The page as it was at one of its revisions (a permalink), rendered:
+    /// published ones for everyone, any for members.
+    pub async fn read_page_at(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+        slug: &str,
+        id: RevisionId,
+    ) -> ServiceResult<PageView> {
+        let (place, slug) = self.page_address(viewer, space, slug)?;
+        let (found, member) = self.visible_page(viewer, &place, &slug)?;
+        let revision = self
+            .readable_revision(&found.page, id, member)
+            .map_err(|_| {
+                ServiceError::NotFound(format!("{:?} has no revision {id}", found.page.slug))
+            })?;
+        self.page_view(viewer, &place, &found, revision).await
+    }
+
+    async fn page_view(
+        &self,
+        viewer: Option<&Actor>,
+        place: &Place,
+        found: &Found,
+        revision: Revision,
+    ) -> ServiceResult<PageView> {
+        let page = &found.page;
         let markdown = self.store().text(&revision)?;
-        let rendered = self.rendering_of(&space, &revision, &markdown).await?;
+        let rendered = self.rendering_of(&place.slug, &revision, &markdown).await?;
         let dispute = self.store().open_dispute_of(page.id)?;
         Ok(PageView {
             space: page.space.clone(),
@@ -205,10 +234,10 @@ impl App {
                 .ok()
                 .and_then(|s| s.talk())
                 .map(|t| t.to_string()),
-            redirected_from: found.redirected_from,
+            redirected_from: found.redirected_from.clone(),
             created_at: page.created_at,
             updated_at: page.updated_at,
-            actions: self.page_actions(viewer, &place, page, dispute.as_ref())?,
+            actions: self.page_actions(viewer, place, page, dispute.as_ref())?,
         })
     }
 

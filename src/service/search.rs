@@ -129,6 +129,7 @@ impl App {
         .map_err(|e| ServiceError::Internal(e.to_string()))?;
         Ok(SearchView {
             total: results.total,
+            did_you_mean: results.did_you_mean,
             hits: results
                 .hits
                 .into_iter()

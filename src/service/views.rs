@@ -315,6 +315,10 @@ pub struct SearchView {
     /// How many pages match (that the reader may see).
     pub total: usize,
     pub hits: Vec<SearchHitView>,
+    /// When no page matched the words as typed but some matched with typos
+    /// forgiven: the query with the unknown words corrected ("did you mean").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
 }
 
 /// A pending revision waiting for review.

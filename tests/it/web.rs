@@ -279,8 +279,15 @@ async fn search_finds_without_accents_and_with_typos_and_jumps_to_titles() {
         results.attr("#search-input", "value").as_deref(),
         Some("mutuelles siecle")
     );
-    let typo = browser.get("/search?q=mutuels&fulltext=1").await;
+    let typo = browser.get("/search?q=mutuelels&fulltext=1").await;
     assert_eq!(typo.texts(".results h2"), ["Économie sociale"]);
+    // Nothing matched as typed: the page offers the words it knows.
+    assert_eq!(typo.texts(".did-you-mean a"), ["mutuelles"]);
+    assert_eq!(
+        typo.texts(".did-you-mean").concat(),
+        "Vouliez-vous dire mutuelles\u{202f}?"
+    );
+    assert!(results.select(".did-you-mean").is_empty());
     // A query that is a title, accents and case aside, opens the page.
     let jump = browser.get("/search?q=economie+SOCIALE").await;
     assert_eq!(jump.status, StatusCode::SEE_OTHER);
@@ -828,4 +835,71 @@ async fn pages_are_reverted_moved_and_deleted_with_forms() {
     for kind in ["deleted", "renamed", "reverted", "edited", "created"] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
     }
+}
+
+#[tokio::test]
+async fn styles_and_scripts_stay_small_and_cacheable() {
+    let app = TestApp::spawn().await;
+    let home = Browser::new(&app, "fr").get("/").await;
+    let mut total = 0;
+    for url in [
+        home.attr("link[rel=stylesheet]", "href").unwrap(),
+        home.attr("script[type=module]", "src").unwrap(),
+    ] {
+        let response = app
+            .client
+            .get(app.url(&url))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{url}");
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        total += response.bytes().await.unwrap().len();
+        // Asked again with its validator: nothing to send.
+        let again = app
+            .client
+            .get(app.url(&url))
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{url}");
+    }
+    assert!(total < 40 * 1024, "CSS and JS are {total} bytes compressed");
+}
+
+#[tokio::test]
+async fn a_permalink_shows_an_old_revision_and_says_so() {
+    let app = wiki_with_a_page().await;
+    let camille = app.login("camille").await;
+    camille
+        .edit("main", "Économie sociale", "Tout autre texte.\n", Some(1))
+        .await;
+    let browser = Browser::new(&app, "fr");
+    let old = browser
+        .get("/wiki/main/%C3%89conomie_sociale?revision=1")
+        .await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.text.contains("Des mutuelles du XIXe siècle."));
+    assert!(
+        old.texts(".notice")
+            .concat()
+            .contains("Révision 1 de la page")
+    );
+    let current = browser.get("/wiki/main/%C3%89conomie_sociale").await;
+    assert_eq!(
+        current
+            .attr(".page-tools a[href$='?revision=2']", "href")
+            .as_deref(),
+        Some("/wiki/main/%C3%89conomie_sociale?revision=2")
+    );
+    assert_eq!(
+        browser
+            .get("/wiki/main/%C3%89conomie_sociale?revision=99")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -45,12 +45,12 @@ tool-backlinks = What links here
 tool-last-diff = Last change
 tool-print = Print
 bytes-count = { $count ->
-    [one] { $count } byte
-   *[other] { $count } bytes
+    [one] { $n } byte
+   *[other] { $n } bytes
 }
 revisions-count = { $count ->
-    [one] { $count } revision
-   *[other] { $count } revisions
+    [one] { $n } revision
+   *[other] { $n } revisions
 }
 
 missing-explain = This page does not exist yet in the space { $space }.
@@ -134,8 +134,8 @@ search-lang = Language
 search-lang-any = Any
 search-tag = Tag
 search-total = { $count ->
-    [one] { $count } page found
-   *[other] { $count } pages found
+    [one] { $n } page found
+   *[other] { $n } pages found
 }
 search-nothing = No page matches. Try other words.
 search-pages = Result pages
@@ -160,8 +160,8 @@ field-setup-code = Setup code
 
 error-detail = Technical detail
 error-retry-after = { $count ->
-    [one] Try again in { $count } second.
-   *[other] Try again in { $count } seconds.
+    [one] Try again in { $n } second.
+   *[other] Try again in { $n } seconds.
 }
 
 error-malformed-json = Malformed request
@@ -327,3 +327,11 @@ event-appeal = appeal
 event-dispute-open = dispute opened
 event-dispute-resolve = dispute resolved
 event-admin-power = administration
+
+permalink-notice = Revision { $count } of the page, of
+permalink-current = See the current version.
+tool-permalink = Permanent link
+history-diff = diff
+full-width = Full width
+search-did-you-mean = Did you mean
+search-did-you-mean-end = ?

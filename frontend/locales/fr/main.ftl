@@ -45,12 +45,12 @@ tool-backlinks = Pages liées
 tool-last-diff = Dernière modification
 tool-print = Imprimer
 bytes-count = { $count ->
-    [one] { $count } octet
-   *[other] { $count } octets
+    [one] { $n } octet
+   *[other] { $n } octets
 }
 revisions-count = { $count ->
-    [one] { $count } révision
-   *[other] { $count } révisions
+    [one] { $n } révision
+   *[other] { $n } révisions
 }
 
 missing-explain = Cette page n’existe pas encore dans l’espace { $space }.
@@ -134,8 +134,8 @@ search-lang = Langue
 search-lang-any = Toutes
 search-tag = Étiquette
 search-total = { $count ->
-    [one] { $count } page trouvée
-   *[other] { $count } pages trouvées
+    [one] { $n } page trouvée
+   *[other] { $n } pages trouvées
 }
 search-nothing = Aucune page ne correspond. Essayez d’autres mots.
 search-pages = Pages de résultats
@@ -160,8 +160,8 @@ field-setup-code = Code d’installation
 
 error-detail = Détail technique
 error-retry-after = { $count ->
-    [one] Réessayez dans { $count } seconde.
-   *[other] Réessayez dans { $count } secondes.
+    [one] Réessayez dans { $n } seconde.
+   *[other] Réessayez dans { $n } secondes.
 }
 
 error-malformed-json = Requête mal formée
@@ -327,3 +327,11 @@ event-appeal = appel
 event-dispute-open = litige ouvert
 event-dispute-resolve = litige résolu
 event-admin-power = action d’administration
+
+permalink-notice = Révision { $count } de la page, du
+permalink-current = Voir la version actuelle.
+tool-permalink = Lien permanent
+history-diff = diff
+full-width = Pleine largeur
+search-did-you-mean = Vouliez-vous dire
+search-did-you-mean-end =  ?

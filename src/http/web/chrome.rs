@@ -127,8 +127,7 @@ impl Chrome {
 
     /// A message with a count (`$count`), plurals per language.
     pub fn tn(&self, id: &str, count: impl Count) -> String {
-        self.locale
-            .t_with(id, &[("count", Arg::Count(count.count()))])
+        self.locale.t_count(id, count.count())
     }
 
     pub fn datetime(&self, at: &Timestamp) -> String {

@@ -65,6 +65,8 @@ pub async fn home(State(app): State<App>, visit: Visit) -> Result<Response, WebE
 pub struct PageQuery {
     pub action: Option<String>,
     pub cursor: Option<String>,
+    /// A permalink: the page as it was at this revision.
+    pub revision: Option<u64>,
 }
 
 /// `/wiki/{space}/{slug}`: the page, or with `?action=`, its edit form,
@@ -77,7 +79,10 @@ pub async fn page(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     match query.action.as_deref() {
-        None | Some("view") => view(&app, &visit, &space, &slug, &headers).await,
+        None | Some("view") => match query.revision {
+            Some(revision) => permalink(&app, &visit, &space, &slug, revision).await,
+            None => view(&app, &visit, &space, &slug, &headers).await,
+        },
         Some("edit") => edit::form(&app, &visit, &space, &slug).await,
         Some("history") => history::history(&app, &visit, &space, &slug, query.cursor).await,
         Some("info") => info(&app, &visit, &space, &slug).await,
@@ -99,6 +104,24 @@ struct PageTemplate<'a> {
     /// The text opens with its own `# Title`: it is the page's heading,
     /// and the frame does not repeat it.
     titled_by_text: bool,
+    /// Shown through a permalink: an old revision, said so.
+    permalink: bool,
+}
+
+impl<'a> PageTemplate<'a> {
+    fn new(chrome: &'a Chrome, page: &'a PageView, tools: Tools, default_lang: &'a str) -> Self {
+        PageTemplate {
+            chrome,
+            page,
+            tools,
+            article_lang: page.lang.as_deref().unwrap_or(default_lang),
+            titled_by_text: page
+                .toc
+                .first()
+                .is_some_and(|entry| entry.level == 1 && entry.text == page.title),
+            permalink: false,
+        }
+    }
 }
 
 /// What the page's tools offer this viewer, from the service's answer.
@@ -196,16 +219,12 @@ async fn view(
     let default_lang = app.config().default_lang.code();
     let encode = |page: &PageView| {
         let chrome = frame.chrome(page.title.clone());
-        PageTemplate {
-            chrome: &chrome,
+        PageTemplate::new(
+            &chrome,
             page,
-            tools: Tools::for_visit(app, &frame, page),
-            article_lang: page.lang.as_deref().unwrap_or(default_lang),
-            titled_by_text: page
-                .toc
-                .first()
-                .is_some_and(|entry| entry.level == 1 && entry.text == page.title),
-        }
+            Tools::for_visit(app, &frame, page),
+            default_lang,
+        )
         .render()
         .map(String::into_bytes)
         .map_err(|error| ServiceError::Internal(error.to_string()))
@@ -248,6 +267,34 @@ async fn view(
     let mut response = super::html_bytes_response(visit.locale, status, body);
     response.headers_mut().extend(response_headers);
     Ok(response)
+}
+
+/// `?revision=N`: the page as it was, rendered, with a notice and a way
+/// to the current version.
+async fn permalink(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    slug: &str,
+    revision: u64,
+) -> Result<Response, WebError> {
+    let page = app
+        .read_page_at(visit.actor(), space, slug, revision)
+        .await
+        .or_page(visit)?;
+    let chrome = visit.chrome(page.title.clone());
+    let mut template = PageTemplate::new(
+        &chrome,
+        &page,
+        Tools::for_visit(app, visit, &page),
+        app.config().default_lang.code(),
+    );
+    template.permalink = true;
+    Ok(html_response(
+        visit.locale,
+        StatusCode::OK,
+        template.render(),
+    ))
 }
 
 #[derive(Template)]

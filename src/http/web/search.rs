@@ -48,6 +48,8 @@ struct SearchPage<'a> {
     q: String,
     total: usize,
     results: Vec<Result_>,
+    /// "Did you mean": the corrected query and its link.
+    did_you_mean: Option<(String, String)>,
     previous: Option<String>,
     next: Option<String>,
     space: String,
@@ -65,8 +67,8 @@ pub async fn search(
     chrome.query = q.clone();
     let page_number = params.page.unwrap_or(1).clamp(1, 500);
     let blank = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
-    let (results, total) = if q.is_empty() {
-        (Vec::new(), 0)
+    let (results, total, did_you_mean) = if q.is_empty() {
+        (Vec::new(), 0, None)
     } else {
         let found = app
             .search(
@@ -99,7 +101,11 @@ pub async fn search(
                 hit,
             })
             .collect();
-        (results, found.total)
+        let did_you_mean = found.did_you_mean.map(|better| {
+            let url = format!("/search?q={}", encode_query(&better));
+            (better, url)
+        });
+        (results, found.total, did_you_mean)
     };
     let link = |number: usize| {
         let mut url = format!("/search?q={}&fulltext=1", encode_query(&q));
@@ -121,6 +127,7 @@ pub async fn search(
         q,
         total,
         results,
+        did_you_mean,
         space: params.space.unwrap_or_default(),
         lang: params.lang.unwrap_or_default(),
         tag: params.tag.unwrap_or_default(),
