@@ -286,6 +286,13 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
     assert_eq!(text_of(&client, "h1").await, "Bienvenue sur Ostrom");
     album.check(&client, "home").await;
 
+    // Suggestions while typing: an ARIA combobox.
+    type_into(&client, "#search-input", "Comm").await;
+    wait_for(&client, "#search-input[aria-expanded=true]").await;
+    assert_eq!(
+        text_of(&client, "#search-input-suggestions li").await,
+        "Communs"
+    );
     // Searches with a typo and without accents.
     type_into(&client, "#search-input", "economie mutuels").await;
     click(&client, ".site-header .search-form button").await;
@@ -307,6 +314,13 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
     type_into(&client, "#username", "amina").await;
     type_into(&client, "#password", PASSWORD).await;
     album.check(&client, "register").await;
+    click(&client, ".form-page button[type=submit]").await;
+    wait_for(&client, ".personal .me").await;
+    // Logs out, and in again (as a password manager would fill the form).
+    click(&client, ".personal form button").await;
+    click(&client, ".personal a[href^='/login']").await;
+    type_into(&client, "#username", "amina").await;
+    type_into(&client, "#password", PASSWORD).await;
     click(&client, ".form-page button[type=submit]").await;
     wait_for(&client, ".personal .me").await;
     camille.appoint("main", "amina", "contributor").await;

@@ -537,6 +537,25 @@ async fn forms_need_the_session_and_its_token() {
             .contains("Nom d’utilisateur ou mot de passe incorrect.")
     );
     assert_eq!(wrong.field("username"), "camille");
+    // Failing again and again: 429, saying when to try again.
+    let mut last = wrong;
+    for _ in 0..10 {
+        last = browser
+            .post(
+                "/login",
+                &[("username", "camille"), ("password", "wrong password")],
+            )
+            .await;
+        if last.status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        last.texts(".error-summary")
+            .concat()
+            .starts_with("Réessayez dans")
+    );
 }
 
 #[tokio::test]

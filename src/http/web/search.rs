@@ -14,7 +14,8 @@ use super::errors::{OrPage, WebError};
 use super::html_response;
 use crate::service::{App, SearchHitView, SearchQuery};
 
-const PER_PAGE: usize = 20;
+/// Results per page: ten, as most search engines show, each with its snippet.
+const PER_PAGE: usize = 10;
 
 #[derive(Deserialize, Default)]
 pub struct SearchParams {
