@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, LANGUAGE_COOKIE, Visit, local_path};
 use super::edit::check_csrf;
-use super::errors::{OrPage, WebError};
+use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
 use crate::auth::Password;
 use crate::http::api::accounts::session_headers;
@@ -155,21 +155,9 @@ pub async fn register(
         }
         Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let status =
-                StatusCode::from_u16(error.code().status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let refusal = Refusal::of(visit.locale, &error);
+            let (status, problem) = (refusal.status, refusal.sentence());
             let chrome = visit.chrome(visit.locale.t("register-title"));
-            let code = error.code().as_str().replace('_', "-");
-            let problem = format!(
-                "{} {}",
-                chrome.t(&format!("error-{code}")),
-                chrome.t(&format!("error-{code}-help"))
-            );
-            let problem = match &error {
-                ServiceError::InvalidInput(detail) | ServiceError::InvalidField { detail, .. } => {
-                    format!("{problem} ({detail})")
-                }
-                _ => problem,
-            };
             let page = RegisterPage {
                 chrome: &chrome,
                 username: form.username,

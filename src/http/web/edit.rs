@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Visit, page_url};
-use super::errors::{OrPage, WebError};
+use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
 use super::read::edit_label;
 use crate::diff::ReadableHunk;
@@ -39,31 +39,10 @@ struct EditPage<'a> {
     /// Set when the edit will wait for review, with the reason.
     queued: Option<String>,
     /// The refusal of a save, in the visitor's language.
-    problem: Option<Problem>,
+    problem: Option<Refusal>,
     preview: Option<Html>,
     changes: Option<Vec<ReadableHunk>>,
     creating: bool,
-}
-
-/// A refused save: its translated title and help, and the rule in English.
-struct Problem {
-    title: String,
-    help: String,
-    detail: String,
-}
-
-impl Problem {
-    fn of(chrome: &Chrome, error: &ServiceError) -> Self {
-        let code = error.code().as_str().replace('_', "-");
-        Problem {
-            title: chrome.t(&format!("error-{code}")),
-            help: chrome.t(&format!("error-{code}-help")),
-            detail: match error {
-                ServiceError::Internal(_) => String::new(),
-                other => other.to_string(),
-            },
-        }
-    }
 }
 
 /// `?action=edit`: the form, with the page's current text (or empty, for
@@ -300,7 +279,7 @@ async fn edit(
                 .await
             {
                 Ok(preview) => page.preview = Some(preview.html),
-                Err(error) => page.problem = Some(Problem::of(&chrome, &error)),
+                Err(error) => page.problem = Some(Refusal::of(visit.locale, &error)),
             }
             StatusCode::OK
         }
@@ -339,9 +318,9 @@ async fn edit(
                 }
                 Err(error @ ServiceError::Internal(_)) => return Err(WebError::new(visit, error)),
                 Err(error) => {
-                    let status = StatusCode::from_u16(error.code().status())
-                        .unwrap_or(StatusCode::BAD_REQUEST);
-                    page.problem = Some(Problem::of(&chrome, &error));
+                    let refusal = Refusal::of(visit.locale, &error);
+                    let status = refusal.status;
+                    page.problem = Some(refusal);
                     status
                 }
             }

@@ -99,6 +99,40 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A refusal shown on the form that was refused (a save, a login, a
+/// setting): its title and help in the visitor's language, from the code,
+/// and the detail the service gave (in English; empty for internal errors).
+pub struct Refusal {
+    pub title: String,
+    pub help: String,
+    pub detail: String,
+    pub status: StatusCode,
+}
+
+impl Refusal {
+    pub fn of(locale: Locale, error: &ServiceError) -> Self {
+        let code = error.code();
+        let id = code.as_str().replace('_', "-");
+        Refusal {
+            title: locale.t(&format!("error-{id}")),
+            help: locale.t(&format!("error-{id}-help")),
+            detail: match error {
+                ServiceError::Internal(_) => String::new(),
+                other => other.to_string(),
+            },
+            status: StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST),
+        }
+    }
+
+    /// The refusal in one line, for forms that show a sentence.
+    pub fn sentence(&self) -> String {
+        match self.detail.is_empty() {
+            true => format!("{} — {}", self.title, self.help),
+            false => format!("{} — {} ({})", self.title, self.help, self.detail),
+        }
+    }
+}
+
 /// Turns a service failure into an error page.
 pub trait OrPage<T> {
     fn or_page(self, visit: &Visit) -> Result<T, WebError>;

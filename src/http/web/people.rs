@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, Visit, encode_query, page_url};
 use super::edit::check_csrf;
-use super::errors::{OrPage, WebError};
+use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
 use crate::auth::Password;
 use crate::http::api::accounts::session_headers;
@@ -341,15 +341,9 @@ pub async fn me_submit(
         Ok(message) => render_me(&app, &visit, None, Some(message), None, StatusCode::OK).await,
         Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let status =
-                StatusCode::from_u16(error.code().status()).unwrap_or(StatusCode::BAD_REQUEST);
-            let code = error.code().as_str().replace('_', "-");
-            let problem = format!(
-                "{} — {} ({error})",
-                visit.locale.t(&format!("error-{code}")),
-                visit.locale.t(&format!("error-{code}-help"))
-            );
-            render_me(&app, &visit, None, None, Some(problem), status).await
+            let refusal = Refusal::of(visit.locale, &error);
+            let problem = Some(refusal.sentence());
+            render_me(&app, &visit, None, None, problem, refusal.status).await
         }
     }
 }
