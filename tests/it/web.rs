@@ -690,7 +690,7 @@ async fn a_watcher_is_notified_and_the_header_counts_what_is_unread() {
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.select(".notifications li.unread").len(), 1);
     assert!(me.texts(".notifications li").concat().contains("camille"));
-    assert_eq!(me.texts("#watchlist + ul a"), ["Économie_sociale"]);
+    assert_eq!(me.texts("#watchlist + ul a"), ["Économie sociale"]);
     // Seen once, no longer counted.
     assert!(amina.get("/").await.select(".personal .count").is_empty());
 }

@@ -138,6 +138,11 @@ impl Chrome {
         self.locale.date(*at)
     }
 
+    /// A slug as a title: `Économie_sociale` → `Économie sociale`.
+    pub fn title_of(&self, slug: &str) -> String {
+        slug.replace('_', " ")
+    }
+
     /// An ISO timestamp for `<time datetime>`.
     pub fn iso(&self, at: &Timestamp) -> String {
         at.to_rfc3339()
