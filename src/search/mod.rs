@@ -33,7 +33,12 @@ pub use query::{Hit, SearchRequest, SearchResults, Suggestion};
 use crate::model::{EventSeq, PageId, RevisionId, Timestamp};
 
 /// Bump when the schema or the analysis changes: the index is then rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+/// (2: the body is indexed only; snippets read a stored excerpt.)
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// How much of a page's body is stored for snippets: they look for
+/// matches in its opening only, and a hit then reads no more than this.
+pub const EXCERPT_BYTES: usize = 20_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -86,6 +91,8 @@ struct Fields {
     headings_en: Field,
     body_fr: Field,
     body_en: Field,
+    /// The body's first [`EXCERPT_BYTES`], stored for snippets.
+    excerpt: Field,
     title_folded: Field,
     text_folded: Field,
     tags: Field,
@@ -125,8 +132,9 @@ fn schema() -> (Schema, Fields) {
         title_en: builder.add_text_field("title_en", text(ENGLISH, true, false)),
         headings_fr: builder.add_text_field("headings_fr", text(FRENCH, true, false)),
         headings_en: builder.add_text_field("headings_en", text(ENGLISH, true, false)),
-        body_fr: builder.add_text_field("body_fr", text(FRENCH, true, true)),
-        body_en: builder.add_text_field("body_en", text(ENGLISH, true, true)),
+        body_fr: builder.add_text_field("body_fr", text(FRENCH, true, false)),
+        body_en: builder.add_text_field("body_en", text(ENGLISH, true, false)),
+        excerpt: builder.add_text_field("excerpt", STORED),
         title_folded: builder.add_text_field("title_folded", text(FOLDED, true, false)),
         text_folded: builder.add_text_field("text_folded", text(FOLDED, false, false)),
         tags: builder.add_text_field("tags", STRING | STORED),
@@ -135,6 +143,15 @@ fn schema() -> (Schema, Fields) {
         updated: builder.add_i64_field("updated", STORED | FAST),
     };
     (builder.build(), fields)
+}
+
+/// The first `bytes` of `text`, cut at a character boundary.
+fn opening(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// Tags and usernames compare case-insensitively.
@@ -160,6 +177,7 @@ impl Fields {
             document.add_text(self.text_folded, heading);
         }
         document.add_text(body, &doc.body);
+        document.add_text(self.excerpt, opening(&doc.body, EXCERPT_BYTES));
         document.add_text(self.title_folded, &doc.title);
         document.add_text(self.text_folded, &doc.body);
         for tag in &doc.tags {

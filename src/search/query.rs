@@ -3,7 +3,7 @@
 //! when exact matching finds few hits, filters, snippets, and title
 //! suggestions.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -25,9 +25,9 @@ const MAX_EXPANSIONS: usize = 24;
 /// Fuzzy hits rank below exact ones: their scores are scaled down.
 const FUZZY_PENALTY: Score = 0.5;
 const SNIPPET_CHARS: usize = 180;
-/// Snippets look for matches within the first this many bytes of a page,
-/// a window at a time.
-const SNIPPET_SOURCE_CHARS: usize = 20_000;
+/// Snippets look for matches within the stored excerpt (the first
+/// [`EXCERPT_BYTES`] of a page), a window at a time.
+const SNIPPET_SOURCE_CHARS: usize = super::EXCERPT_BYTES;
 const SNIPPET_WINDOW: usize = 1_000;
 const SNIPPET_OVERLAP: usize = 150;
 /// Index words one stem may stand for in snippets, at most.
@@ -77,6 +77,16 @@ pub struct Suggestion {
     pub space: String,
     pub slug: String,
     pub title: String,
+}
+
+/// What the typo-tolerant phase found, kept for the rest of the search:
+/// the index words used (highlighted in snippets) and each query word's
+/// near words (reused by "did you mean" instead of walking the term
+/// dictionaries again).
+#[derive(Default)]
+struct Expansions {
+    highlight: BTreeSet<String>,
+    near: HashMap<String, Vec<String>>,
 }
 
 /// One piece of a query.
@@ -243,13 +253,13 @@ impl SearchIndex {
 
     /// The clause with typos forgiven: each word stands for the index words
     /// near it, scored like any term (BM25). The words used are added to
-    /// `highlight`, for snippets.
+    /// `found`, for snippets and "did you mean".
     fn fuzzy_clause(
         &self,
         searcher: &Searcher,
         clause: &Clause,
         prefer: Lang,
-        highlight: &mut BTreeSet<String>,
+        found: &mut Expansions,
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
         if clause.phrase {
             return self.exact_clause(clause, prefer);
@@ -258,17 +268,19 @@ impl SearchIndex {
         let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (_, word) in words.iter().filter(|(_, w)| !is_stop_word(w)) {
             let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-            for near in self.near_words(searcher, word)? {
+            let near_words = self.near_words(searcher, word)?;
+            for near in &near_words {
                 for (field, boost) in [
                     (self.fields.title_folded, 3.0),
                     (self.fields.text_folded, 1.0),
                 ] {
-                    let term = Term::from_field_text(field, &near);
+                    let term = Term::from_field_text(field, near);
                     let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
                     alternatives.push(Box::new(BoostQuery::new(Box::new(query), boost)));
                 }
-                highlight.insert(near);
+                found.highlight.insert(near.clone());
             }
+            found.near.insert(word.clone(), near_words);
             match any_of(alternatives) {
                 Some(query) => per_word.push((Occur::Must, query)),
                 None => return Ok(None),
@@ -324,7 +336,7 @@ impl SearchIndex {
         request: &SearchRequest<'_>,
         clauses: &[Clause],
         searcher: Option<&Searcher>,
-        highlight: &mut BTreeSet<String>,
+        found: &mut Expansions,
     ) -> Result<Option<BooleanQuery>, SearchError> {
         let mut parts = self.filters(request);
         let mut positive = 0;
@@ -335,7 +347,7 @@ impl SearchIndex {
             }
             let query = match (clause.negated, searcher) {
                 (false, Some(searcher)) => {
-                    self.fuzzy_clause(searcher, clause, request.prefer, highlight)?
+                    self.fuzzy_clause(searcher, clause, request.prefer, found)?
                 }
                 _ => self.exact_clause(clause, request.prefer)?,
             };
@@ -363,8 +375,8 @@ impl SearchIndex {
         let mut ranked: Vec<(Score, DocAddress)> = Vec::new();
         let mut total = 0;
         let mut did_you_mean = None;
-        let mut highlight = BTreeSet::new();
-        let exact = self.phase_query(request, &clauses, None, &mut highlight)?;
+        let mut found = Expansions::default();
+        let exact = self.phase_query(request, &clauses, None, &mut found)?;
         if let Some(exact) = &exact {
             let (top, count) = searcher.search(
                 exact,
@@ -374,8 +386,7 @@ impl SearchIndex {
             total = count;
         }
         if total < FEW_HITS
-            && let Some(fuzzy) =
-                self.phase_query(request, &clauses, Some(&searcher), &mut highlight)?
+            && let Some(fuzzy) = self.phase_query(request, &clauses, Some(&searcher), &mut found)?
         {
             let already: HashSet<DocAddress> = ranked.iter().map(|(_, a)| *a).collect();
             let limit = FEW_HITS.max(wanted) + already.len();
@@ -402,7 +413,7 @@ impl SearchIndex {
             // the typo-tolerant query too).
             let overlap = retrieved - extra.len();
             if total == 0 && fuzzy_total > 0 {
-                did_you_mean = self.corrected(&searcher, &clauses)?;
+                did_you_mean = self.corrected(&searcher, &clauses, &found.near)?;
             }
             total += fuzzy_total.saturating_sub(overlap);
             ranked.extend(
@@ -411,7 +422,7 @@ impl SearchIndex {
                     .map(|(score, address)| (score * scale, address)),
             );
         }
-        let snippets = Snippets::new(self, &searcher, &clauses, highlight)?;
+        let snippets = Snippets::new(self, &searcher, &clauses, found.highlight)?;
         let hits = ranked
             .into_iter()
             .skip(request.offset)
@@ -431,6 +442,7 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         clauses: &[Clause],
+        near: &HashMap<String, Vec<String>>,
     ) -> Result<Option<String>, SearchError> {
         let mut folded = self.analyzer(analysis::FOLDED)?;
         let mut changed = false;
@@ -451,12 +463,13 @@ impl SearchIndex {
             }
             for (_, word) in tokens(&mut folded, &clause.text) {
                 let known = self.doc_freq(searcher, &word)? > 0;
-                let replacement = match known {
-                    true => None,
-                    false => self
+                let replacement = match (known, near.get(&word)) {
+                    (true, _) => None,
+                    (false, Some(words)) => words.iter().find(|w| **w != word).cloned(),
+                    (false, None) => self
                         .near_words(searcher, &word)?
                         .into_iter()
-                        .find(|near| *near != word),
+                        .find(|w| *w != word),
                 };
                 changed |= replacement.is_some();
                 parts.push(replacement.unwrap_or(word));
@@ -489,7 +502,6 @@ impl SearchIndex {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let lang = Lang::parse(&text(fields.lang)).unwrap_or(Lang::Fr);
         Ok(Hit {
             page: doc
                 .get_first(fields.page)
@@ -498,7 +510,7 @@ impl SearchIndex {
             space: text(fields.space),
             slug: text(fields.slug),
             title: text(fields.title),
-            snippet: snippets.of(&doc, lang, fields),
+            snippet: snippets.of(&doc, fields),
             score,
             updated_at: Timestamp::from_millis(
                 doc.get_first(fields.updated)
@@ -624,13 +636,9 @@ impl Snippets {
         })
     }
 
-    fn of(&self, doc: &TantivyDocument, lang: Lang, fields: &Fields) -> String {
-        let field = match lang {
-            Lang::Fr => fields.body_fr,
-            Lang::En => fields.body_en,
-        };
+    fn of(&self, doc: &TantivyDocument, fields: &Fields) -> String {
         let body = doc
-            .get_first(field)
+            .get_first(fields.excerpt)
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         if let Some(generator) = &self.generator {
@@ -665,6 +673,9 @@ impl SearchIndex {
         upper.push(0xff);
         let mut words = Vec::new();
         for segment in searcher.segment_readers() {
+            if words.len() >= PREFIX_EXPANSIONS {
+                break;
+            }
             let inverted = segment.inverted_index(self.fields.text_folded)?;
             let mut stream = inverted
                 .terms()
