@@ -63,6 +63,30 @@ fn writer(index: &SearchIndex) -> Result<IndexWriter<TantivyDocument>, SearchErr
     Ok(index.index.writer_with_num_threads(1, WRITER_MEMORY)?)
 }
 
+/// The index writer, waiting for it while another holds the index (a
+/// process that was stopping as this one started, a rebuild): without it
+/// the index would silently fall behind. `None` only when stopping.
+fn writer_when_free(
+    index: &SearchIndex,
+    stop: &AtomicBool,
+) -> Option<IndexWriter<TantivyDocument>> {
+    let mut said = false;
+    loop {
+        match writer(index) {
+            Ok(writer) => return Some(writer),
+            Err(error) if !said => {
+                tracing::warn!(%error, "the search indexer waits for the index writer");
+                said = true;
+            }
+            Err(_) => {}
+        }
+        if stop.load(Ordering::Acquire) {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn commit(
     writer: &mut IndexWriter<TantivyDocument>,
     index: &SearchIndex,
@@ -158,12 +182,8 @@ impl Indexer {
                     }
                 };
                 published.store(start, Ordering::Release);
-                let writer = match writer(&index) {
-                    Ok(writer) => writer,
-                    Err(error) => {
-                        tracing::error!(%error, "the search indexer could not start");
-                        return;
-                    }
+                let Some(writer) = writer_when_free(&index, &stopping) else {
+                    return;
                 };
                 let mut worker = Worker {
                     index,

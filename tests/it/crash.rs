@@ -42,8 +42,15 @@ impl Binary {
                 break url.to_owned();
             }
         };
-        // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+        // Keep draining the log so the server never blocks on a full pipe,
+        // and show its warnings and errors (they explain a failure).
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if line.contains("WARN") || line.contains("ERROR") {
+                    eprintln!("server: {line}");
+                }
+            }
+        });
         Self { child, base }
     }
 
