@@ -245,6 +245,18 @@ async fn path_of(client: &Client) -> String {
     path
 }
 
+/// The screen shown does not scroll sideways.
+async fn fits(client: &Client, name: &str) {
+    let overflow: Value = client
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, json!(false), "{name} scrolls sideways at 360 px");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_becomes_a_contributor_in_the_browser() {
     if let Some(why) = missing_tools() {
@@ -472,24 +484,22 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
         .await
         .unwrap();
     wait_for(&client, ".page").await;
-    let overflow: Value = client
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        overflow,
-        json!(false),
-        "the page scrolls sideways at 360 px"
-    );
+    fits(&client, "page").await;
     album.check(&client, "page-phone").await;
-    client
-        .goto(&at("/search?q=mutuelles&fulltext=1"))
-        .await
-        .unwrap();
-    album.check(&client, "search-phone").await;
+    for (name, path) in [
+        ("search-phone", "/search?q=mutuelles&fulltext=1"),
+        (
+            "history-phone",
+            "/wiki/main/Coop%C3%A9rative?action=history",
+        ),
+        ("diff-phone", "/wiki/main/Coop%C3%A9rative/diff?view=side"),
+        ("changes-phone", "/changes"),
+    ] {
+        client.goto(&at(path)).await.unwrap();
+        wait_for(&client, "main h1").await;
+        fits(&client, name).await;
+        album.check(&client, name).await;
+    }
 
     client.close().await.unwrap();
     album.validate();
