@@ -107,7 +107,10 @@ impl From<ServiceError> for ApiError {
             tracing::error!(error = %internal, "internal error");
             return Self::internal();
         }
-        let problem = Self::new(error.code(), error.to_string());
+        let mut problem = Self::new(error.code(), error.to_string());
+        if let Some(after) = error.retry_after() {
+            problem = problem.retry_after(after);
+        }
         // What each reason tells besides its detail.
         match error {
             ServiceError::InvalidField { field, .. } => problem.with("field", json!(field)),
@@ -124,12 +127,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::MissingBase { head_revision } => {
                 problem.with("head_revision", json!(head_revision))
             }
-            ServiceError::RateLimited { retry_after } => problem.retry_after(retry_after),
-            ServiceError::Busy | ServiceError::SanctionedMeanwhile => {
-                problem.retry_after(Duration::from_secs(1))
-            }
             ServiceError::Denied(denial) => match denial {
-                Denial::RateLimited { retry_after } => problem.retry_after(retry_after),
                 Denial::TooLarge { limit } => problem.with("limit", json!(limit)),
                 Denial::ProtectedPage { required } | Denial::Forbidden { required } => {
                     problem.with("required", json!(required))

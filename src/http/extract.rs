@@ -213,6 +213,15 @@ pub fn carries_credentials(headers: &HeaderMap) -> bool {
             .any(|value| value.contains(SESSION_COOKIE))
 }
 
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the
+/// client's copy is current, and a 304 answers it.
+pub fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim() == etag))
+}
+
 /// The value of the cookie `name` the request carries.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

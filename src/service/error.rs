@@ -97,6 +97,17 @@ impl From<AuthError> for ServiceError {
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
+    /// When to try again, for the failures that pass with time (a rate
+    /// limit, a busy page): what every front end tells the client.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            ServiceError::RateLimited { retry_after }
+            | ServiceError::Denied(Denial::RateLimited { retry_after }) => Some(*retry_after),
+            ServiceError::Busy | ServiceError::SanctionedMeanwhile => Some(Duration::from_secs(1)),
+            _ => None,
+        }
+    }
+
     /// The stable reason, which carries the status.
     pub fn code(&self) -> ErrorCode {
         match self {

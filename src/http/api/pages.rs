@@ -13,7 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
 use crate::http::error::ApiError;
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, OptionalJson};
+use crate::http::extract::{
+    ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth, OptionalJson, not_modified,
+};
 use crate::model::RevisionId;
 use crate::service::{
     App, DiffView, EditRequest, Listing, PageSummaryView, PageView, RevisionTextView, RevisionView,
@@ -166,13 +168,7 @@ pub async fn get_page(
         headers.insert(header::ETAG, tag);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    let unchanged = request_headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == "*" || t.trim() == answer.etag)
-        });
+    let unchanged = not_modified(&request_headers, &answer.etag);
     if unchanged {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
     }

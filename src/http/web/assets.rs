@@ -55,10 +55,7 @@ pub async fn asset(Path(requested): Path<String>, headers: HeaderMap) -> Respons
         header::CONTENT_TYPE,
         HeaderValue::from_static(content_type(&name)),
     );
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let unchanged = crate::http::extract::not_modified(&headers, &etag);
     if unchanged {
         return (StatusCode::NOT_MODIFIED, response_headers).into_response();
     }

@@ -9,7 +9,7 @@ use super::assets;
 use crate::http::extract::{cookie, session_of_cookie};
 use crate::i18n::{Arg, Locale};
 use crate::model::Timestamp;
-use crate::service::{Actor, App, Authenticated};
+use crate::service::{Actor, App, Authenticated, Preferences};
 
 /// The cookie the language switch sets.
 pub const LANGUAGE_COOKIE: &str = "lang";
@@ -21,8 +21,9 @@ pub const LANGUAGE_COOKIE: &str = "lang";
 pub struct Visit {
     pub auth: Option<Authenticated>,
     pub locale: Locale,
-    /// Notifications the visitor has not seen (logged in only).
-    pub unread: usize,
+    /// What the logged-in visitor chose and what waits for them (read once
+    /// per request; empty when anonymous).
+    pub preferences: Preferences,
     /// The path asked for, with its query: where "log in" and the language
     /// switch come back to.
     pub here: String,
@@ -46,7 +47,7 @@ impl Visit {
                 .unwrap_or_default(),
             here: self.here.clone(),
             query: String::new(),
-            unread: self.unread,
+            unread: self.preferences.unread,
         }
     }
 }
@@ -69,7 +70,7 @@ impl FromRequestParts<App> for Visit {
             locale: choose_locale(parts.uri.query(), chosen, &parts.headers),
             auth,
             here,
-            unread: preferences.unread,
+            preferences,
         })
     }
 }

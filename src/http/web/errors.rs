@@ -32,14 +32,10 @@ impl WebError {
             tracing::error!(error = %internal, "internal error");
         }
         let code = error.code();
-        let retry_after = match &error {
-            ServiceError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
-            ServiceError::Denied(crate::governance::Denial::RateLimited { retry_after }) => {
-                Some(retry_after.as_secs().max(1))
-            }
-            ServiceError::Busy | ServiceError::SanctionedMeanwhile => Some(1),
-            _ => None,
-        };
+        // Rounded up, as the API's `Retry-After`: never "retry in 0 s".
+        let retry_after = error
+            .retry_after()
+            .map(|after| (after.as_secs() + u64::from(after.subsec_nanos() > 0)).max(1));
         let detail = match code {
             ErrorCode::Internal => String::new(),
             _ => error.to_string(),

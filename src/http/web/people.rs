@@ -183,7 +183,7 @@ async fn render_me(
     };
     let actor = &auth.actor;
     let me = app.me(auth).or_page(visit)?;
-    let preferences = app.preferences(actor).or_page(visit)?;
+    let preferences = &visit.preferences;
     let seen_before = preferences.notifications_seen;
     let notifications: Vec<NotificationRow> = app
         .notifications(actor, None, Some(50))
@@ -239,7 +239,7 @@ async fn render_me(
     let page = MePage {
         chrome: &frame,
         memberships,
-        language: preferences.language.unwrap_or_default(),
+        language: preferences.language.clone().unwrap_or_default(),
         notifications,
         watchlist,
         tokens,

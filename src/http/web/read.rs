@@ -214,7 +214,7 @@ async fn view(
         auth: visit.auth.clone(),
         locale: visit.locale,
         here: page_url(space, slug),
-        unread: visit.unread,
+        preferences: visit.preferences.clone(),
     };
     let default_lang = app.config().default_lang.code();
     let encode = |page: &PageView| {
@@ -248,10 +248,7 @@ async fn view(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, no-cache"),
     );
-    let unchanged = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == answer.etag));
+    let unchanged = crate::http::extract::not_modified(headers, &answer.etag);
     let status = if unchanged {
         StatusCode::NOT_MODIFIED
     } else {
