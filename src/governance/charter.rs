@@ -98,12 +98,18 @@ impl Span {
     pub fn duration(self) -> Duration {
         Duration::from_secs(self.seconds)
     }
+
+    /// The count and the unit it was written in: `(3, 'd')` for "3d".
+    pub fn parts(self) -> (u64, char) {
+        let per = unit_seconds(self.unit).unwrap_or(1);
+        (self.seconds / per, self.unit)
+    }
 }
 
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let per = unit_seconds(self.unit).unwrap_or(1);
-        write!(f, "{}{}", self.seconds / per, self.unit)
+        let (count, unit) = self.parts();
+        write!(f, "{count}{unit}")
     }
 }
 

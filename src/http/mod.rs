@@ -107,7 +107,7 @@ pub(crate) fn routes(page_body_limit: usize, small_body_limit: usize) -> OpenApi
         .routes(routes!(spaces::list_spaces, spaces::create_space))
         .routes(routes!(spaces::get_space))
         .routes(routes!(spaces::list_members, spaces::join))
-        .routes(routes!(spaces::member, spaces::appoint))
+        .routes(routes!(spaces::member, spaces::appoint, spaces::leave))
         .routes(routes!(spaces::accept))
         .routes(routes!(pages::list_pages))
         .routes(routes!(pages::move_page))

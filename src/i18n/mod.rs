@@ -318,8 +318,30 @@ mod tests {
                 };
                 let mut args = FluentArgs::new();
                 for name in [
-                    "count", "n", "name", "user", "title", "when", "space", "rule", "seconds",
-                    "query", "revision", "size", "from", "to", "lang", "code",
+                    "count",
+                    "n",
+                    "name",
+                    "user",
+                    "title",
+                    "when",
+                    "space",
+                    "rule",
+                    "seconds",
+                    "query",
+                    "revision",
+                    "size",
+                    "from",
+                    "to",
+                    "lang",
+                    "code",
+                    "parent",
+                    "standing",
+                    "span",
+                    "page",
+                    "kind",
+                    "quorum",
+                    "threshold",
+                    "steps",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

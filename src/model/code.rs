@@ -82,6 +82,7 @@ error_codes! {
     NotInForce = "not_in_force", 409, "Not in force", "the sanction has ended or was lifted";
     AlreadyDisputed = "already_disputed", 409, "Already disputed", "the page is already under dispute";
     NotDisputed = "not_disputed", 409, "Not disputed", "the page is not under dispute";
+    LastSteward = "last_steward", 409, "Last steward", "the space's only steward may not leave it: another steward comes first (a role_change proposal)";
     HasStewards = "has_stewards", 409, "Has stewards", "the space (or a parent) still has a steward to act";
     Deleted = "deleted", 410, "Page deleted", "the page's head is a deletion (history remains)";
     TooLarge = "too_large", 413, "Too large", "the body is over the route's limit";

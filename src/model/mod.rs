@@ -150,6 +150,8 @@ pub enum EventKind {
     JoinRequest,
     /// A reviewer or steward accepted a join request.
     JoinAccept,
+    /// A member left the space.
+    Leave,
     /// A steward set a member's standing.
     StandingChange,
     /// A newcomer became a contributor by the charter's rule.
@@ -208,6 +210,7 @@ impl EventKind {
             Self::SpaceCreate => "space_create",
             Self::Join => "join",
             Self::JoinAccept => "join_accept",
+            Self::Leave => "leave",
             Self::StandingChange => "standing_change",
             Self::Promotion => "promotion",
             Self::ReviewApprove => "review_approve",

@@ -11,8 +11,9 @@ use super::facts::{Place, no_space};
 use super::listing::numeric_key;
 use super::retry::optimistically;
 use super::{
-    Actor, App, JoinView, ListRequest, Listing, MemberDetailView, MemberView, NextStandingView,
-    Order, ServiceError, ServiceResult, SpaceDetailView, SpaceView,
+    Actor, App, ChangesQuery, CharterOverview, JoinView, ListRequest, Listing, MemberDetailView,
+    MemberView, NextStandingView, Order, ServiceError, ServiceResult, SpaceDetailView,
+    SpaceSummary, SpaceView,
 };
 use crate::governance::charter::apply_patch;
 use crate::governance::{Action, ActorFacts, Charter, Decision, MemberFacts, missing_for_next};
@@ -55,6 +56,67 @@ impl App {
         Ok(Listing::paged(spaces, list, Order::Ascending, |s| {
             s.slug.clone()
         }))
+    }
+
+    /// The spaces `viewer` may see as a tree (each after its parent, children
+    /// in slug order), with how many members each records and when a page
+    /// of it last changed.
+    pub fn space_directory(&self, viewer: Option<&Actor>) -> ServiceResult<Vec<SpaceSummary>> {
+        let visible: Vec<Space> = self
+            .store()
+            .spaces()?
+            .into_iter()
+            .filter(|space| self.can_see(viewer, &space.slug))
+            .collect();
+        let mut ordered = Vec::with_capacity(visible.len());
+        // A space whose parent is hidden from the viewer shows at the top.
+        let roots = visible.iter().filter(|space| {
+            space
+                .parent
+                .as_ref()
+                .is_none_or(|parent| !visible.iter().any(|s| &s.slug == parent))
+        });
+        let mut stack: Vec<(&Space, usize)> = roots.rev().map(|space| (space, 0)).collect();
+        while let Some((space, depth)) = stack.pop() {
+            let changes = ChangesQuery {
+                space: Some(space.slug.clone()),
+                limit: Some(1),
+                ..ChangesQuery::default()
+            };
+            ordered.push(SpaceSummary {
+                space: Self::space_view(space),
+                depth,
+                members: self.store().members(&SpaceSlug::parse(&space.slug)?)?.len(),
+                last_change: self
+                    .recent_changes(viewer, &changes)?
+                    .items
+                    .first()
+                    .map(|change| change.at),
+            });
+            let children = visible
+                .iter()
+                .filter(|child| child.parent.as_deref() == Some(space.slug.as_str()));
+            stack.extend(children.rev().map(|child| (child, depth + 1)));
+        }
+        Ok(ordered)
+    }
+
+    /// A space's charter as it binds there, with where each rule comes
+    /// from: set by the space itself, inherited, or locked by an ancestor.
+    pub fn charter_overview(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+    ) -> ServiceResult<CharterOverview> {
+        let place = self.place(viewer, slug)?;
+        Ok(CharterOverview {
+            set_here: crate::governance::charter::paths_set(&place.space.charter),
+            locked_above: place.parent_charter.locked_fields.clone(),
+            own_patch: place.space.charter.clone(),
+            charter: Arc::clone(&place.charter),
+            space: Self::space_view(&place.space),
+            actions: self.space_actions(viewer, &place)?,
+        })
     }
 
     pub fn get_space(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<SpaceDetailView> {
@@ -298,6 +360,53 @@ impl App {
             standing: member.standing,
             since: member.since,
         })
+    }
+
+    /// Leaves a space: the membership recorded there ends (standing and
+    /// accepted edits with it; joining again starts as a newcomer). The
+    /// space's last steward stays until another is chosen, so that no
+    /// space is left without anyone to look after it. Sanctions outlive
+    /// the membership.
+    pub async fn leave_space(&self, actor: &Actor, slug: &str) -> ServiceResult<()> {
+        let place = self.place(Some(actor), slug)?;
+        optimistically! {
+            let Some(member) = self.store().member(&place.slug, actor.id)? else {
+                return Err(ServiceError::Refused(
+                    ErrorCode::NotMember,
+                    format!("you are not a member recorded in {}", place.slug),
+                ));
+            };
+            if member.standing == Standing::Steward {
+                let stewards = self
+                    .store()
+                    .members(&place.slug)?
+                    .iter()
+                    .filter(|(_, m)| m.standing == Standing::Steward)
+                    .count();
+                if stewards <= 1 {
+                    return Err(ServiceError::Conflict(
+                        ErrorCode::LastSteward,
+                        format!("you are the only steward of {}", place.slug),
+                    ));
+                }
+            }
+            let change = MembershipChange {
+                space: place.slug.clone(),
+                user: actor.id,
+                username: actor.username.clone(),
+                standing: None,
+                actor: Some(actor.id),
+                action: EventKind::Leave,
+                reason: String::new(),
+                requires: Requires::Standing(member.standing),
+            };
+            match self.store().change_membership(change).await {
+                Ok(_) => return Ok(()),
+                // Promoted, appointed or sanctioned meanwhile: decide again.
+                Err(StoreError::HeadMoved) => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
     }
 
     /// The members of a space with a standing recorded there.

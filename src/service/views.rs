@@ -88,6 +88,33 @@ pub struct SpaceDetailView {
     pub actions: BTreeMap<SpaceAction, ActionView>,
 }
 
+/// A space in the directory of spaces (the web interface's `/spaces`).
+#[derive(Debug)]
+pub struct SpaceSummary {
+    pub space: SpaceView,
+    /// How deep in the tree: 0 for a top-level space.
+    pub depth: usize,
+    /// Members recorded in the space itself.
+    pub members: usize,
+    /// When a page of it last changed.
+    pub last_change: Option<Timestamp>,
+}
+
+/// A charter with where each rule comes from.
+#[derive(Debug)]
+pub struct CharterOverview {
+    pub space: SpaceView,
+    /// The charter resolved through the ancestors.
+    pub charter: std::sync::Arc<crate::governance::Charter>,
+    /// The dotted paths the space's own patch sets; the rest is inherited.
+    pub set_here: Vec<String>,
+    /// The paths an enclosing space locked.
+    pub locked_above: Vec<String>,
+    /// The space's own merge patch, as stored.
+    pub own_patch: serde_json::Value,
+    pub actions: BTreeMap<SpaceAction, ActionView>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JoinView {
     /// The standing now held (`null` while a request waits).

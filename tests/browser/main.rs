@@ -457,6 +457,35 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
     );
     album.check(&client, "me").await;
 
+    // Spaces: she creates one from the directory, sees its home, its
+    // charter in words, and her standing explained.
+    client.goto(&at("/spaces")).await.unwrap();
+    album.check(&client, "spaces").await;
+    type_into(&client, "#space-title", "Données ouvertes").await;
+    type_into(&client, "#space-slug", "donnees-ouvertes").await;
+    click(&client, ".stacked-form button[type=submit]").await;
+    wait_for(&client, ".space-home").await;
+    assert_eq!(path_of(&client).await, "/spaces/donnees-ouvertes");
+    assert!(
+        text_of(&client, ".membership p")
+            .await
+            .contains("intendant")
+    );
+    album.check(&client, "space").await;
+    client.goto(&at("/spaces/main/charter")).await.unwrap();
+    assert!(
+        text_of(&client, "#rule-promotion")
+            .await
+            .contains("5 modifications acceptées")
+    );
+    album.check(&client, "charter").await;
+    client
+        .goto(&at("/spaces/main/members/amina"))
+        .await
+        .unwrap();
+    wait_for(&client, ".member-page").await;
+    album.check(&client, "member").await;
+
     // Recent changes, and an error page.
     client.goto(&at("/changes")).await.unwrap();
     album.check(&client, "changes").await;
@@ -494,6 +523,8 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
         ),
         ("diff-phone", "/wiki/main/Coop%C3%A9rative/diff?view=side"),
         ("changes-phone", "/changes"),
+        ("charter-phone", "/spaces/main/charter"),
+        ("space-phone", "/spaces/donnees-ouvertes"),
     ] {
         client.goto(&at(path)).await.unwrap();
         wait_for(&client, "main h1").await;

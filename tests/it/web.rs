@@ -922,3 +922,243 @@ async fn a_permalink_shows_an_old_revision_and_says_so() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn spaces_are_created_joined_explained_and_left_from_the_browser() {
+    let app = wiki_with_a_page().await;
+    let camille = Browser::new(&app, "fr");
+    camille.register_and_log_in("camille2").await;
+    let directory = camille.get("/spaces").await;
+    assert_eq!(directory.status, StatusCode::OK);
+    assert!(
+        directory
+            .texts(".spaces-table th .meta")
+            .concat()
+            .contains("main")
+    );
+    let csrf = directory.field("csrf");
+    let created = camille
+        .post(
+            "/spaces",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Données ouvertes"),
+                ("slug", "donnees-ouvertes"),
+                ("parent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    assert_eq!(
+        created.location.as_deref(),
+        Some("/spaces/donnees-ouvertes")
+    );
+    let home = camille.get("/spaces/donnees-ouvertes").await;
+    assert!(home.title().starts_with("Données ouvertes"));
+    assert!(home.text.contains("Vous êtes membre : intendant."));
+    // The same slug again: the form says why, in words.
+    let again = camille
+        .post(
+            "/spaces",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Encore"),
+                ("slug", "donnees-ouvertes"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(
+        again
+            .texts(".error-summary")
+            .concat()
+            .contains("L’espace existe")
+    );
+    assert_eq!(again.field("title"), "Encore");
+
+    // A newcomer, in English, joins from the space's home.
+    let amina = Browser::new(&app, "en");
+    amina.register_and_log_in("amina").await;
+    let home = amina.get("/spaces/donnees-ouvertes").await;
+    assert_eq!(home.texts(".membership button"), ["Join this space"]);
+    let csrf = home.field("csrf");
+    let joined = amina
+        .post(
+            "/spaces/donnees-ouvertes",
+            &[("csrf", csrf.as_str()), ("action", "join")],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.text);
+    let home = amina.get("/spaces/donnees-ouvertes").await;
+    assert!(home.text.contains("You are a member: newcomer."));
+    assert_eq!(home.texts("#members-heading"), ["2 members"]);
+
+    // Her standing, explained: what gave it and what the next one takes.
+    let member = amina.get("/spaces/donnees-ouvertes/members/amina").await;
+    assert_eq!(member.status, StatusCode::OK);
+    assert_eq!(member.texts("#next-heading"), ["Next: contributor"]);
+    let missing = member.texts(".member-page ul li").concat();
+    assert!(missing.contains("5 more accepted edits"), "{missing}");
+    assert!(missing.contains("3 more days as a member"), "{missing}");
+    assert_eq!(member.attr("#progress-1", "max").as_deref(), Some("5"));
+    assert!(
+        member.select("#appoint-heading").is_empty(),
+        "only stewards appoint"
+    );
+
+    // The steward appoints her reviewer from the same page.
+    let member = camille.get("/spaces/donnees-ouvertes/members/amina").await;
+    assert_eq!(member.texts("#appoint-heading"), ["Nommer"]);
+    let csrf = member.field("csrf");
+    let appointed = camille
+        .post(
+            "/spaces/donnees-ouvertes/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("standing", "reviewer"),
+                ("reason", "relit beaucoup"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        appointed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        appointed.text
+    );
+    let member = amina.get("/spaces/donnees-ouvertes/members/amina").await;
+    assert!(
+        member
+            .texts(".facts dd strong")
+            .contains(&"reviewer".to_owned())
+    );
+    // Steward takes a vote: the refusal is shown in words.
+    let refused = camille
+        .post(
+            "/spaces/donnees-ouvertes/members/amina",
+            &[("csrf", csrf.as_str()), ("standing", "steward")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let problem = refused.texts(".error-summary").concat();
+    assert!(problem.contains("Proposition nécessaire"), "{problem}");
+
+    // She leaves; the only steward may not.
+    let csrf = amina.get("/spaces/donnees-ouvertes").await.field("csrf");
+    let left = amina
+        .post(
+            "/spaces/donnees-ouvertes",
+            &[("csrf", csrf.as_str()), ("action", "leave")],
+        )
+        .await;
+    assert_eq!(left.status, StatusCode::OK, "{}", left.text);
+    assert!(left.text.contains("You left the space."));
+    assert_eq!(left.texts(".membership button"), ["Join this space"]);
+    let csrf = camille.get("/spaces/donnees-ouvertes").await.field("csrf");
+    let stays = camille
+        .post(
+            "/spaces/donnees-ouvertes",
+            &[("csrf", csrf.as_str()), ("action", "leave")],
+        )
+        .await;
+    assert_eq!(stays.status, StatusCode::CONFLICT);
+    assert!(
+        stays
+            .texts(".error-summary")
+            .concat()
+            .contains("Dernier intendant")
+    );
+    // The directory shows the tree with its counts.
+    let directory = amina.get("/spaces").await;
+    let rows = directory.texts(".spaces-table tbody tr").concat();
+    assert!(
+        rows.contains("Données ouvertes") && rows.contains("1 member"),
+        "{rows}"
+    );
+}
+
+#[tokio::test]
+async fn a_charter_reads_in_words_with_what_is_inherited_and_locked() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space(
+            "reseau",
+            None,
+            serde_json::json!({"locked_fields": ["sanctions"], "subspaces": "stewards"}),
+        )
+        .await;
+    steward
+        .create_space(
+            "lyon",
+            Some("reseau"),
+            serde_json::json!({"edit": {"approvals_required": 2}}),
+        )
+        .await;
+    let reader = Browser::new(&app, "fr");
+    let charter = reader.get("/spaces/lyon/charter").await;
+    assert_eq!(charter.status, StatusCode::OK);
+    let rule = |id: &str| {
+        charter
+            .texts(&format!("#rule-{}", id.replace('.', "\\.")))
+            .concat()
+    };
+    assert!(
+        rule("edit.approvals_required").contains("publiée après 2 approbations")
+            && rule("edit.approvals_required").contains("fixée par cet espace"),
+        "{}",
+        rule("edit.approvals_required")
+    );
+    assert!(rule("promotion").contains(
+        "Un nouveau membre devient contributeur après 5 modifications acceptées et 3 jours d’ancienneté."
+    ));
+    assert!(rule("promotion").contains("héritée"));
+    assert!(rule("sanctions.ladder").contains("verrouillée par un espace englobant"));
+    assert!(rule("votes.charter_change").contains("20 %"));
+    let english = Browser::new(&app, "en");
+    let charter = english.get("/spaces/lyon/charter").await;
+    assert!(charter.text.contains(
+        "A newcomer becomes a contributor after 5 accepted edits and 3 days as a member."
+    ));
+    assert!(
+        charter
+            .text
+            .contains("Sanctions, from the lightest: warning → probation (7 days")
+    );
+    // The locks the parent sets for its children.
+    let parent = english.get("/spaces/reseau/charter").await;
+    assert_eq!(parent.texts("#charter-locks + ul code"), ["sanctions"]);
+    // The API: members leave by themselves only.
+    let amina = app.user("amina").await;
+    amina
+        .send(
+            Method::POST,
+            "/api/v1/spaces/lyon/members",
+            serde_json::json!({}),
+        )
+        .await;
+    let response = steward
+        .send(
+            Method::DELETE,
+            "/api/v1/spaces/lyon/members/amina",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = amina
+        .send(
+            Method::DELETE,
+            "/api/v1/spaces/lyon/members/amina",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = amina
+        .send(
+            Method::DELETE,
+            "/api/v1/spaces/lyon/members/amina",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

@@ -335,3 +335,183 @@ history-diff = diff
 full-width = Full width
 search-did-you-mean = Did you mean
 search-did-you-mean-end = ?
+
+## Spaces
+nav-spaces = Spaces
+home-page-slug = Home
+spaces-title = Spaces
+spaces-none = No space yet.
+spaces-space = Space
+spaces-members = Members
+spaces-last-change = Last change
+spaces-inside = inside { $parent }
+spaces-member-count = { $count ->
+    [one] { $n } member
+   *[other] { $n } members
+}
+spaces-create = Create a space
+spaces-field-title = Title
+spaces-field-slug = Short name (in addresses)
+spaces-field-slug-help = Lower-case letters, digits and hyphens, for example “open-data”.
+spaces-field-parent = Inside
+spaces-field-no-parent = (none: a top-level space)
+spaces-create-button = Create the space
+spaces-login-to-create = Log in to create a space
+space-inside = Inside
+space-sections = In this space
+space-home-page = Home page
+space-charter = Charter
+space-membership = Membership
+space-your-standing = You are a member: { $standing }.
+space-why-standing = why, and what comes next
+space-leave = Leave this space
+space-join = Join this space
+space-request-join = Ask to join
+space-login-to-join = Log in to join this space
+space-not-member = You are not a member of this space.
+space-join-requested = Your request to join is recorded; a reviewer or steward will answer it.
+space-left = You left the space.
+space-pages = Pages
+space-no-pages = No page yet.
+space-recent = Recent changes
+space-members = { $count ->
+    [one] { $n } member
+   *[other] { $n } members
+}
+space-children = Spaces inside
+space-create-child = Create a space inside
+event-leave = left
+error-last-steward = Last steward
+error-last-steward-help = A space keeps at least one steward: another steward must be chosen (by a role change proposal) before you leave.
+
+## Charter in words
+charter-title = Charter of { $space }
+charter-back = Back to the space
+charter-inherits = Inherits from
+charter-explain = The rules this space lives by. Members may propose to change them; the change is voted.
+charter-locked = locked by an enclosing space
+charter-set-here = set by this space
+charter-inherited = inherited
+charter-locks-here = Rules this space locks for the spaces inside it
+charter-raw = The charter as data (JSON)
+charter-raw-own = This space’s own rules (a merge patch)
+charter-raw-resolved = The rules as they apply here
+charter-section-access = Reading and joining
+charter-section-editing = Editing and review
+charter-section-standing = Standing
+charter-section-decisions = Collective decisions
+charter-section-sanctions = Sanctions
+rule-visibility-public = Anyone may read this space.
+rule-visibility-members = Only members may read this space; to everyone else it does not exist.
+rule-join-open = Anyone with an account may join; a first contribution joins too.
+rule-join-approval = A reviewer or a steward accepts each request to join.
+rule-join-invite = Members join by invitation only.
+rule-publish = Edits by members with standing { $standing } or above are published at once; the others wait for review.
+rule-approvals = A waiting edit is published after { $count ->
+    [one] one approval
+   *[other] { $n } approvals
+} by members with standing { $standing } or above; one rejection rejects it.
+rule-self-approval-yes = Authors may approve their own edits.
+rule-self-approval-no = Authors may not approve their own edits.
+rule-lazy = A waiting edit that nobody rejected is published after { $span } (lazy consensus).
+rule-lazy-none = A waiting edit is published only by approvals.
+rule-max-page = A page holds at most { $size }.
+rule-protection-default = Editing a page takes standing { $standing } or above.
+rule-protection-page = Editing the page “{ $page }” takes standing { $standing } or above.
+rule-rate-s = With standing { $standing }, at most { $n } edits a second.
+rule-rate-m = With standing { $standing }, at most { $count ->
+    [one] one edit
+   *[other] { $n } edits
+} a minute.
+rule-rate-h = With standing { $standing }, at most { $count ->
+    [one] one edit
+   *[other] { $n } edits
+} an hour.
+rule-rate-d = With standing { $standing }, at most { $count ->
+    [one] one edit
+   *[other] { $n } edits
+} a day.
+rule-edit-war = { $count ->
+    [one] One revert
+   *[other] { $n } reverts
+} of a page within { $span } reserve it to members with standing { $standing } or above (edit war).
+rule-promotion = A newcomer becomes a contributor after { $count ->
+    [one] one accepted edit
+   *[other] { $n } accepted edits
+} and { $span } as a member.
+rule-appointments = A steward appoints reviewers; stewards are chosen by a vote (role change).
+rule-vote = { $kind }: members with standing { $standing } or above vote for { $span }; it needs { $quorum } of them to vote and passes with { $threshold } of yes among yes and no.
+rule-subspaces-stewards = A steward may create spaces inside this one.
+rule-subspaces-vote = Spaces inside this one are created by a vote.
+rule-ladder = Sanctions, from the lightest: { $steps }.
+rule-decay = After { $span } without a sanction, the ladder starts again.
+proposal-kind-charter_change = Changing the charter
+proposal-kind-role_change = Granting a standing
+proposal-kind-appeal = Appealing a sanction
+proposal-kind-dispute = Settling a dispute
+proposal-kind-create_space = Creating a space inside
+step-warning = warning
+step-probation = probation ({ $span }: edits go to review)
+step-suspension = suspension ({ $span })
+step-ban = ban
+percent = { $n }%
+span-s = { $count ->
+    [one] one second
+   *[other] { $n } seconds
+}
+span-m = { $count ->
+    [one] one minute
+   *[other] { $n } minutes
+}
+span-h = { $count ->
+    [one] one hour
+   *[other] { $n } hours
+}
+span-d = { $count ->
+    [one] one day
+   *[other] { $n } days
+}
+size-bytes = { $n } bytes
+size-kib = { $n } KiB
+size-mib = { $n } MiB
+
+## Standing explained
+member-title = { $user } in { $space }
+member-contributions = Contributions
+member-standing = Standing
+member-inherited = recorded in { $space }
+member-since = Member since
+member-accepted-edits = Accepted edits
+member-edit-count = { $count ->
+    [one] { $n } edit
+   *[other] { $n } edits
+}
+member-rule = Why
+member-next = Next: { $standing }
+member-progress-edits = Accepted edits
+member-progress-days = Days as a member
+member-missing = Still missing:
+member-nothing-missing = Nothing is missing: the promotion comes with the next check.
+member-sanctions = Sanctions in force
+member-no-sanctions = No sanction in force.
+member-sanction-by = by { $user }
+member-sanction-until = until
+member-appoint = Appoint
+member-appoint-reason = Reason (for the log)
+member-appoint-button = Set the standing
+member-steward-by-vote = Stewards are chosen by a role change proposal.
+missing-edits = { $count ->
+    [one] one more accepted edit
+   *[other] { $n } more accepted edits
+}
+missing-days = { $count ->
+    [one] one more day as a member
+   *[other] { $n } more days as a member
+}
+missing-no-sanction = no sanction in force
+missing-appointment = an appointment by a steward
+missing-proposal = a role change proposal that passes
+standing-rule-newcomer = Joined the space (or contributed to it while it is open).
+standing-rule-contributor = Promoted after enough accepted edits and time as a member.
+standing-rule-reviewer = Appointed by a steward.
+standing-rule-steward = Created the space, or chosen by a role change vote.

@@ -335,3 +335,183 @@ history-diff = diff
 full-width = Pleine largeur
 search-did-you-mean = Vouliez-vous dire
 search-did-you-mean-end =  ?
+
+## Espaces
+nav-spaces = Espaces
+home-page-slug = Accueil
+spaces-title = Espaces
+spaces-none = Aucun espace pour l’instant.
+spaces-space = Espace
+spaces-members = Membres
+spaces-last-change = Dernière modification
+spaces-inside = dans { $parent }
+spaces-member-count = { $count ->
+    [one] { $n } membre
+   *[other] { $n } membres
+}
+spaces-create = Créer un espace
+spaces-field-title = Titre
+spaces-field-slug = Nom court (dans les adresses)
+spaces-field-slug-help = Minuscules sans accents, chiffres et tirets, par exemple « donnees-ouvertes ».
+spaces-field-parent = Dans l’espace
+spaces-field-no-parent = (aucun : espace de premier niveau)
+spaces-create-button = Créer l’espace
+spaces-login-to-create = Connectez-vous pour créer un espace
+space-inside = Dans l’espace
+space-sections = Dans cet espace
+space-home-page = Page d’accueil
+space-charter = Charte
+space-membership = Adhésion
+space-your-standing = Vous êtes membre : { $standing }.
+space-why-standing = pourquoi, et la suite
+space-leave = Quitter cet espace
+space-join = Rejoindre cet espace
+space-request-join = Demander à rejoindre
+space-login-to-join = Connectez-vous pour rejoindre cet espace
+space-not-member = Vous n’êtes pas membre de cet espace.
+space-join-requested = Votre demande d’adhésion est enregistrée ; un relecteur ou un intendant y répondra.
+space-left = Vous avez quitté l’espace.
+space-pages = Pages
+space-no-pages = Aucune page pour l’instant.
+space-recent = Modifications récentes
+space-members = { $count ->
+    [one] { $n } membre
+   *[other] { $n } membres
+}
+space-children = Espaces intérieurs
+space-create-child = Créer un espace à l’intérieur
+event-leave = départ
+error-last-steward = Dernier intendant
+error-last-steward-help = Un espace garde au moins un intendant : un autre intendant doit être choisi (par une proposition de changement de rôle) avant votre départ.
+
+## La charte en clair
+charter-title = Charte de { $space }
+charter-back = Retour à l’espace
+charter-inherits = Hérite de
+charter-explain = Les règles de cet espace. Les membres peuvent proposer de les changer ; le changement est soumis au vote.
+charter-locked = verrouillée par un espace englobant
+charter-set-here = fixée par cet espace
+charter-inherited = héritée
+charter-locks-here = Règles que cet espace verrouille pour ses espaces intérieurs
+charter-raw = La charte en données (JSON)
+charter-raw-own = Les règles propres à cet espace (un patch de fusion)
+charter-raw-resolved = Les règles telles qu’elles s’appliquent ici
+charter-section-access = Lire et rejoindre
+charter-section-editing = Modifier et relire
+charter-section-standing = Statut
+charter-section-decisions = Décisions collectives
+charter-section-sanctions = Sanctions
+rule-visibility-public = Tout le monde peut lire cet espace.
+rule-visibility-members = Seuls ses membres peuvent lire cet espace ; pour les autres, il n’existe pas.
+rule-join-open = Toute personne ayant un compte peut le rejoindre ; une première contribution suffit.
+rule-join-approval = Un relecteur ou un intendant accepte chaque demande d’adhésion.
+rule-join-invite = On n’y entre que sur invitation.
+rule-publish = Les modifications des membres au statut { $standing } ou plus sont publiées aussitôt ; les autres attendent une relecture.
+rule-approvals = Une modification en attente est publiée après { $count ->
+    [one] une approbation
+   *[other] { $n } approbations
+} de membres au statut { $standing } ou plus ; un seul rejet la rejette.
+rule-self-approval-yes = Les auteurs peuvent approuver leurs propres modifications.
+rule-self-approval-no = Les auteurs ne peuvent pas approuver leurs propres modifications.
+rule-lazy = Une modification en attente que personne n’a rejetée est publiée au bout de { $span } (consensus tacite).
+rule-lazy-none = Une modification en attente n’est publiée que par des approbations.
+rule-max-page = Une page compte au plus { $size }.
+rule-protection-default = Modifier une page demande le statut { $standing } ou plus.
+rule-protection-page = Modifier la page « { $page } » demande le statut { $standing } ou plus.
+rule-rate-s = Au statut { $standing }, au plus { $n } modifications par seconde.
+rule-rate-m = Au statut { $standing }, au plus { $count ->
+    [one] une modification
+   *[other] { $n } modifications
+} par minute.
+rule-rate-h = Au statut { $standing }, au plus { $count ->
+    [one] une modification
+   *[other] { $n } modifications
+} par heure.
+rule-rate-d = Au statut { $standing }, au plus { $count ->
+    [one] une modification
+   *[other] { $n } modifications
+} par jour.
+rule-edit-war = { $count ->
+    [one] Une annulation
+   *[other] { $n } annulations
+} d’une page en { $span } la réservent aux membres au statut { $standing } ou plus (guerre d’édition).
+rule-promotion = Un nouveau membre devient contributeur après { $count ->
+    [one] une modification acceptée
+   *[other] { $n } modifications acceptées
+} et { $span } d’ancienneté.
+rule-appointments = Un intendant nomme les relecteurs ; les intendants sont choisis par un vote (changement de rôle).
+rule-vote = { $kind } : les membres au statut { $standing } ou plus votent pendant { $span } ; il faut que { $quorum } d’entre eux votent, et la proposition passe avec { $threshold } de oui parmi les oui et les non.
+rule-subspaces-stewards = Un intendant peut créer des espaces à l’intérieur de celui-ci.
+rule-subspaces-vote = Les espaces à l’intérieur de celui-ci sont créés par un vote.
+rule-ladder = Les sanctions, de la plus légère à la plus lourde : { $steps }.
+rule-decay = Après { $span } sans sanction, l’échelle repart du début.
+proposal-kind-charter_change = Changer la charte
+proposal-kind-role_change = Attribuer un statut
+proposal-kind-appeal = Faire appel d’une sanction
+proposal-kind-dispute = Trancher un litige
+proposal-kind-create_space = Créer un espace intérieur
+step-warning = avertissement
+step-probation = mise à l’épreuve ({ $span } : les modifications passent en relecture)
+step-suspension = suspension ({ $span })
+step-ban = exclusion
+percent = { $n } %
+span-s = { $count ->
+    [one] une seconde
+   *[other] { $n } secondes
+}
+span-m = { $count ->
+    [one] une minute
+   *[other] { $n } minutes
+}
+span-h = { $count ->
+    [one] une heure
+   *[other] { $n } heures
+}
+span-d = { $count ->
+    [one] un jour
+   *[other] { $n } jours
+}
+size-bytes = { $n } octets
+size-kib = { $n } Kio
+size-mib = { $n } Mio
+
+## Le statut expliqué
+member-title = { $user } dans { $space }
+member-contributions = Contributions
+member-standing = Statut
+member-inherited = enregistré dans { $space }
+member-since = Membre depuis
+member-accepted-edits = Modifications acceptées
+member-edit-count = { $count ->
+    [one] { $n } modification
+   *[other] { $n } modifications
+}
+member-rule = Pourquoi
+member-next = Étape suivante : { $standing }
+member-progress-edits = Modifications acceptées
+member-progress-days = Jours d’ancienneté
+member-missing = Il manque encore :
+member-nothing-missing = Il ne manque rien : la promotion viendra à la prochaine vérification.
+member-sanctions = Sanctions en vigueur
+member-no-sanctions = Aucune sanction en vigueur.
+member-sanction-by = par { $user }
+member-sanction-until = jusqu’au
+member-appoint = Nommer
+member-appoint-reason = Raison (pour le journal)
+member-appoint-button = Fixer le statut
+member-steward-by-vote = Les intendants sont choisis par une proposition de changement de rôle.
+missing-edits = { $count ->
+    [one] encore une modification acceptée
+   *[other] encore { $n } modifications acceptées
+}
+missing-days = { $count ->
+    [one] encore un jour d’ancienneté
+   *[other] encore { $n } jours d’ancienneté
+}
+missing-no-sanction = aucune sanction en vigueur
+missing-appointment = une nomination par un intendant
+missing-proposal = une proposition de changement de rôle adoptée
+standing-rule-newcomer = A rejoint l’espace (ou y a contribué tant qu’il est ouvert).
+standing-rule-contributor = Promu après assez de modifications acceptées et d’ancienneté.
+standing-rule-reviewer = Nommé par un intendant.
+standing-rule-steward = A créé l’espace, ou a été choisi par un vote de changement de rôle.

@@ -12,7 +12,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::Standing;
 use crate::service::{
-    App, JoinView, Listing, MemberDetailView, MemberView, SpaceDetailView, SpaceView,
+    App, JoinView, Listing, MemberDetailView, MemberView, ServiceError, SpaceDetailView, SpaceView,
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -163,6 +163,29 @@ pub async fn appoint(
         .appoint(&auth.actor, &space, &user, body.standing, body.reason)
         .await?;
     Ok(Json(member))
+}
+
+#[utoipa::path(delete, path = "/api/v1/spaces/{space}/members/{user}", tag = "spaces",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("space" = String, Path, description = "Space slug"), ("user" = String, Path, description = "Username: the caller's own")),
+    extensions(("x-errors" = json!([ErrorCode::Forbidden, ErrorCode::NotMember, ErrorCode::LastSteward]))),
+    responses(
+        (status = 204, description = "Left the space (logged); joining again starts as a newcomer"),
+    ))]
+pub async fn leave(
+    State(app): State<App>,
+    Auth(auth): Auth,
+    ApiPath((space, user)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    if !user.eq_ignore_ascii_case(&auth.actor.username) {
+        return Err(ServiceError::Refused(
+            ErrorCode::Forbidden,
+            "members leave by themselves: the user must be you".to_owned(),
+        )
+        .into());
+    }
+    app.leave_space(&auth.actor, &space).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/members/{user}/accept", tag = "spaces",

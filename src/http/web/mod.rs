@@ -11,6 +11,7 @@
 
 mod account;
 mod assets;
+mod charter_words;
 mod chrome;
 mod edit;
 mod errors;
@@ -18,6 +19,7 @@ mod history;
 mod people;
 mod read;
 mod search;
+mod spaces;
 
 use axum::Router;
 use axum::body::Body;
@@ -48,6 +50,13 @@ pub fn routes() -> Router<App> {
         .route("/language", post(account::language))
         .route("/changes", get(people::changes))
         .route("/me", get(people::me).post(people::me_submit))
+        .route("/spaces", get(spaces::directory).post(spaces::create))
+        .route("/spaces/{space}", get(spaces::home).post(spaces::submit))
+        .route("/spaces/{space}/charter", get(spaces::charter))
+        .route(
+            "/spaces/{space}/members/{user}",
+            get(spaces::member).post(spaces::appoint),
+        )
         .route("/assets/{name}", get(assets::asset))
 }
 

@@ -20,7 +20,7 @@ use crate::service::{
 
 /// The `main` space's home page, by the name French or English speakers
 /// would give it; without one, `/` is a welcome page.
-const HOME_PAGES: [&str; 2] = ["Accueil", "Home"];
+pub(super) const HOME_PAGES: [&str; 2] = ["Accueil", "Home"];
 const MAIN_SPACE: &str = "main";
 
 #[derive(Template)]

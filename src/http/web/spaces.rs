@@ -1,0 +1,502 @@
+//! Spaces in the browser: the directory of spaces (and creating one), a
+//! space's home (its pages, members, recent changes; joining and leaving),
+//! its charter in words, and a member's standing explained (with the
+//! steward's appointment form). What a visitor may do comes from the
+//! service's `actions`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::charter_words::{self, Section, standing_name};
+use super::chrome::{Chrome, Visit, encode_segment, page_url};
+use super::edit::check_csrf;
+use super::errors::{OrPage, Refusal, WebError};
+use super::html_response;
+use crate::governance::SpaceAction;
+use crate::i18n::Arg;
+use crate::model::{ErrorCode, Standing};
+use crate::service::{
+    ActionView, App, ChangeView, ChangesQuery, DecisionKind, ListRequest, MemberView, ServiceError,
+    SpaceSummary,
+};
+
+/// `/spaces/{space}`.
+pub fn space_url(space: &str) -> String {
+    format!("/spaces/{}", encode_segment(space))
+}
+
+/// `/spaces/{space}/members/{user}`.
+pub fn member_url(space: &str, user: &str) -> String {
+    format!("{}/members/{}", space_url(space), encode_segment(user))
+}
+
+/// Whether the engine lets the visitor do `action` here (at once or queued).
+fn may(actions: &BTreeMap<SpaceAction, ActionView>, action: SpaceAction) -> bool {
+    actions
+        .get(&action)
+        .is_some_and(|view| view.decision != DecisionKind::Deny)
+}
+
+/// Signs a refusal shown above a form: its title, help and detail.
+fn problem_of(visit: &Visit, error: ServiceError) -> Result<(String, StatusCode), WebError> {
+    if let ServiceError::Internal(_) = error {
+        return Err(WebError::new(visit, error));
+    }
+    let refusal = Refusal::of(visit.locale, &error);
+    Ok((refusal.sentence(), refusal.status))
+}
+
+#[derive(Template)]
+#[template(path = "spaces.html")]
+struct DirectoryPage<'a> {
+    chrome: &'a Chrome,
+    spaces: Vec<SpaceSummary>,
+    may_create: bool,
+    problem: Option<String>,
+    form: NewSpaceForm,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewSpaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    parent: String,
+}
+
+/// `/spaces`: every space the visitor may see, as a tree.
+pub async fn directory(State(app): State<App>, visit: Visit) -> Result<Response, WebError> {
+    render_directory(&app, &visit, NewSpaceForm::default(), None, StatusCode::OK)
+}
+
+fn render_directory(
+    app: &App,
+    visit: &Visit,
+    form: NewSpaceForm,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let spaces = app.space_directory(visit.actor()).or_page(visit)?;
+    let chrome = visit.chrome(visit.locale.t("spaces-title"));
+    let page = DirectoryPage {
+        chrome: &chrome,
+        spaces,
+        may_create: visit.auth.is_some(),
+        problem,
+        form,
+    };
+    Ok(html_response(visit.locale, status, page.render()))
+}
+
+/// `POST /spaces`: creates a space (a child one when `parent` is given);
+/// its creator becomes its steward.
+pub async fn create(
+    State(app): State<App>,
+    visit: Visit,
+    form: Result<Form<NewSpaceForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, &form.csrf)?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let parent = Some(form.parent.trim()).filter(|p| !p.is_empty());
+    let created = app
+        .create_space(actor, form.slug.trim(), &form.title, parent, None)
+        .await;
+    match created {
+        Ok(space) => Ok(Redirect::to(&space_url(&space.slug)).into_response()),
+        Err(error) => {
+            let (problem, status) = problem_of(&visit, error)?;
+            render_directory(&app, &visit, form, Some(problem), status)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "space.html")]
+struct SpacePage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    parent: Option<String>,
+    home_url: String,
+    children: Vec<SpaceSummary>,
+    members: Vec<(MemberView, String)>,
+    pages: Vec<(String, String)>,
+    changes: Vec<(ChangeView, String)>,
+    /// The visitor's standing here, when a member.
+    standing: Option<String>,
+    may_join: bool,
+    /// Joining waits for a reviewer or steward.
+    join_by_request: bool,
+    may_create_child: bool,
+    problem: Option<String>,
+    message: Option<String>,
+}
+
+/// `/spaces/{space}`: a space's home.
+pub async fn home(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+) -> Result<Response, WebError> {
+    render_home(&app, &visit, &space, None, None, StatusCode::OK).await
+}
+
+async fn render_home(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    problem: Option<String>,
+    message: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let viewer = visit.actor();
+    let detail = app.get_space(viewer, space).or_page(visit)?;
+    let slug = detail.slug.clone();
+    let children = app
+        .space_directory(viewer)
+        .or_page(visit)?
+        .into_iter()
+        .filter(|s| s.space.parent.as_deref() == Some(slug.as_str()))
+        .collect();
+    let list = ListRequest::new(None, Some(200)).or_page(visit)?;
+    let members: Vec<(MemberView, String)> = app
+        .list_members(viewer, &slug, list)
+        .or_page(visit)?
+        .items
+        .into_iter()
+        .map(|member| {
+            let standing = standing_name(visit.locale, member.standing);
+            (member, standing)
+        })
+        .collect();
+    let pages: Vec<(String, String)> = app
+        .list_pages(viewer, &slug, None, Some(200))
+        .or_page(visit)?
+        .items
+        .into_iter()
+        .map(|page| (page_url(&slug, &page.slug), page.title))
+        .collect();
+    // The space's home page: the one it has, else the visitor's language's.
+    let home_slug = super::read::HOME_PAGES
+        .into_iter()
+        .find(|home| pages.iter().any(|(url, _)| *url == page_url(&slug, home)))
+        .map_or_else(|| visit.locale.t("home-page-slug"), str::to_owned);
+    let home_url = page_url(&slug, &home_slug);
+    let query = ChangesQuery {
+        space: Some(slug.clone()),
+        limit: Some(10),
+        ..ChangesQuery::default()
+    };
+    let changes = app
+        .recent_changes(viewer, &query)
+        .or_page(visit)?
+        .items
+        .into_iter()
+        .map(|change| {
+            let what = visit.locale.t(&super::people::event_message(change.kind));
+            (change, what)
+        })
+        .collect();
+    let standing = viewer.and_then(|actor| {
+        members
+            .iter()
+            .find(|(m, _)| m.user.eq_ignore_ascii_case(&actor.username))
+            .map(|(_, standing)| standing.clone())
+    });
+    let charter = &detail.charter;
+    let join_by_request = charter["join"].as_str() == Some("approval");
+    let chrome = visit.chrome(detail.title.clone());
+    let page = SpacePage {
+        chrome: &chrome,
+        parent: detail.parent.clone(),
+        home_url,
+        children,
+        members,
+        pages,
+        changes,
+        may_join: standing.is_none() && may(&detail.actions, SpaceAction::Join),
+        standing,
+        join_by_request,
+        may_create_child: may(&detail.actions, SpaceAction::CreateChildSpace),
+        problem,
+        message,
+        slug,
+    };
+    Ok(html_response(visit.locale, status, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct SpaceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// `POST /spaces/{space}`: join (or ask to) and leave.
+pub async fn submit(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+    form: Result<Form<SpaceForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, &form.csrf)?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let outcome = match form.action.as_str() {
+        "join" => app.join_space(actor, &space).await.map(|joined| {
+            if joined.requested {
+                Some(visit.locale.t("space-join-requested"))
+            } else {
+                None
+            }
+        }),
+        "leave" => app
+            .leave_space(actor, &space)
+            .await
+            .map(|()| Some(visit.locale.t("space-left"))),
+        _ => Err(ServiceError::InvalidInput(
+            "action is join or leave".to_owned(),
+        )),
+    };
+    match outcome {
+        Ok(None) => Ok(Redirect::to(&space_url(&space)).into_response()),
+        Ok(Some(message)) => {
+            render_home(&app, &visit, &space, None, Some(message), StatusCode::OK).await
+        }
+        Err(error) => {
+            let (problem, status) = problem_of(&visit, error)?;
+            render_home(&app, &visit, &space, Some(problem), None, status).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "charter.html")]
+struct CharterPage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    parent: Option<String>,
+    sections: Vec<Section>,
+    locked_here: Vec<String>,
+    own_patch: String,
+    resolved: String,
+}
+
+/// `/spaces/{space}/charter`: the rules that bind the space, in words.
+pub async fn charter(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+) -> Result<Response, WebError> {
+    let overview = app
+        .charter_overview(visit.actor(), &space)
+        .or_page(&visit)?;
+    let sections = charter_words::sections(
+        visit.locale,
+        &overview.charter,
+        &overview.set_here,
+        &overview.locked_above,
+    );
+    let pretty =
+        |value: &serde_json::Value| serde_json::to_string_pretty(value).unwrap_or_default();
+    let resolved = serde_json::to_value(&*overview.charter).unwrap_or_default();
+    let locked_here = overview
+        .charter
+        .locked_fields
+        .iter()
+        .filter(|field| !overview.locked_above.contains(field))
+        .cloned()
+        .collect();
+    let chrome = visit.chrome(visit.locale.t_with(
+        "charter-title",
+        &[("space", Arg::Text(&overview.space.title))],
+    ));
+    let page = CharterPage {
+        chrome: &chrome,
+        slug: overview.space.slug.clone(),
+        parent: overview.space.parent.clone(),
+        sections,
+        locked_here,
+        own_patch: pretty(&overview.own_patch),
+        resolved: pretty(&resolved),
+    };
+    Ok(html_response(visit.locale, StatusCode::OK, page.render()))
+}
+
+/// What a member lacks for the next standing, and how far along they are.
+pub struct Progress {
+    pub label: String,
+    pub value: u64,
+    pub max: u64,
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    user: String,
+    standing: String,
+    since: crate::model::Timestamp,
+    accepted_edits: u64,
+    rule: String,
+    inherited_from: Option<String>,
+    next: Option<String>,
+    missing: Vec<String>,
+    progress: Vec<Progress>,
+    sanctions: Vec<crate::service::SanctionView>,
+    /// The standings a steward may appoint here (empty: no form).
+    appointable: Vec<(String, String, bool)>,
+    problem: Option<String>,
+}
+
+/// `/spaces/{space}/members/{user}`: a member's standing, explained.
+pub async fn member(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, user)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    render_member(&app, &visit, &space, &user, None, StatusCode::OK)
+}
+
+fn render_member(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    user: &str,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let locale = visit.locale;
+    let viewer = visit.actor();
+    let detail = app.member_detail(viewer, space, user).or_page(visit)?;
+    let overview = app.charter_overview(viewer, space).or_page(visit)?;
+    let promotion = &overview.charter.promotion;
+    let missing = detail
+        .next
+        .iter()
+        .flat_map(|next| next.missing.iter())
+        .map(|missing| charter_words::missing_words(locale, missing))
+        .collect();
+    let mut progress = Vec::new();
+    if detail.standing == Standing::Newcomer {
+        let required = u64::from(promotion.accepted_edits);
+        progress.push(Progress {
+            label: locale.t("member-progress-edits"),
+            value: detail.accepted_edits.min(required),
+            max: required.max(1),
+        });
+        let days = |seconds: u64| seconds.div_ceil(86_400);
+        let member_for = (app.now().millis() - detail.since.millis()).max(0) as u64 / 1000;
+        let required = days(promotion.min_age.seconds());
+        progress.push(Progress {
+            label: locale.t("member-progress-days"),
+            value: (member_for / 86_400).min(required),
+            max: required.max(1),
+        });
+    }
+    let appointable = if may(&overview.actions, SpaceAction::Appoint) {
+        [
+            Standing::Newcomer,
+            Standing::Contributor,
+            Standing::Reviewer,
+        ]
+        .into_iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                standing_name(locale, s),
+                s == detail.standing,
+            )
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let chrome = visit.chrome(locale.t_with(
+        "member-title",
+        &[
+            ("user", Arg::Text(&detail.user)),
+            ("space", Arg::Text(&overview.space.title)),
+        ],
+    ));
+    let page = MemberPage {
+        chrome: &chrome,
+        slug: overview.space.slug.clone(),
+        standing: standing_name(locale, detail.standing),
+        rule: locale.t(&format!("standing-rule-{}", detail.standing.as_str())),
+        next: detail
+            .next
+            .as_ref()
+            .map(|n| standing_name(locale, n.standing)),
+        missing,
+        progress,
+        since: detail.since,
+        accepted_edits: detail.accepted_edits,
+        inherited_from: detail.inherited_from,
+        sanctions: detail.sanctions,
+        appointable,
+        problem,
+        user: detail.user,
+    };
+    Ok(html_response(locale, status, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct AppointForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    standing: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /spaces/{space}/members/{user}`: a steward appoints.
+pub async fn appoint(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, user)): Path<(String, String)>,
+    form: Result<Form<AppointForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, &form.csrf)?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let standing = serde_json::from_value::<Standing>(serde_json::Value::String(form.standing))
+        .map_err(|_| {
+            WebError::coded(
+                &visit,
+                ErrorCode::InvalidInput,
+                "standing is newcomer, contributor, reviewer or steward",
+            )
+        })?;
+    let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
+    match app.appoint(actor, &space, &user, standing, reason).await {
+        Ok(_) => Ok(Redirect::to(&member_url(&space, &user)).into_response()),
+        Err(error) => {
+            let (problem, status) = problem_of(&visit, error)?;
+            render_member(&app, &visit, &space, &user, Some(problem), status)
+        }
+    }
+}
