@@ -183,3 +183,30 @@ if (toc && "IntersectionObserver" in window) {
     if (heading) observer.observe(heading);
   }
 }
+
+// The review queue from the keyboard: j/k move between revisions, a
+// approves the one in focus, r goes to its comment to reject.
+const reviews = [...document.querySelectorAll(".review-item")];
+if (reviews.length > 0) {
+  const keysHelp = $("[data-keys-help]");
+  if (keysHelp) keysHelp.hidden = false;
+  let current = -1;
+  const focusItem = (index) => {
+    current = Math.max(0, Math.min(reviews.length - 1, index));
+    reviews[current].focus();
+    reviews[current].scrollIntoView({ block: "start" });
+  };
+  document.addEventListener("keydown", (event) => {
+    const target = event.target instanceof Element ? event.target : document.body;
+    const typing = target.closest("input, textarea, select, [contenteditable]");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const inItem = target.closest(".review-item");
+    if (inItem) current = reviews.indexOf(inItem);
+    if (event.key === "j") focusItem(current + 1);
+    else if (event.key === "k") focusItem(current - 1);
+    else if (event.key === "a" && current >= 0) $("button[value=approve]", reviews[current])?.click();
+    else if (event.key === "r" && current >= 0) $("textarea", reviews[current])?.focus();
+    else return;
+    event.preventDefault();
+  });
+}

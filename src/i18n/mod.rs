@@ -342,6 +342,8 @@ mod tests {
                     "quorum",
                     "threshold",
                     "steps",
+                    "required",
+                    "summary",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

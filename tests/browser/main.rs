@@ -235,6 +235,15 @@ async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.unwrap();
 }
 
+/// Presses and releases `key`, as a person at the keyboard would.
+async fn press(client: &Client, key: char) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    client.perform_actions(actions).await.unwrap();
+}
+
 async fn path_of(client: &Client) -> String {
     let url = client.current_url().await.unwrap();
     let mut path = url.path().to_owned();
@@ -485,6 +494,31 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
         .unwrap();
     wait_for(&client, ".member-page").await;
     album.check(&client, "member").await;
+
+    // The review queue, from the keyboard: a newcomer's edit waits; she,
+    // now a reviewer, moves to it with j and approves it with a.
+    let bruno = app.user("bruno").await;
+    let queued = bruno
+        .put_page(
+            "main",
+            "Communs",
+            "# Communs\n\nDes ressources gouvernées ensemble, selon Elinor Ostrom (1990).\n",
+            Some(2),
+        )
+        .await;
+    assert_eq!(queued.status().as_u16(), 202);
+    camille.appoint("main", "amina", "reviewer").await;
+    client.goto(&at("/spaces/main/reviews")).await.unwrap();
+    wait_for(&client, ".review-item ins").await;
+    album.check(&client, "reviews").await;
+    press(&client, 'j').await;
+    press(&client, 'a').await;
+    wait_for(&client, ".review-queue .notice").await;
+    assert!(
+        text_of(&client, ".review-queue .notice")
+            .await
+            .contains("publiée")
+    );
 
     // Recent changes, and an error page.
     client.goto(&at("/changes")).await.unwrap();

@@ -1162,3 +1162,189 @@ async fn a_charter_reads_in_words_with_what_is_inherited_and_locked() {
         .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_review_queue_approves_and_rejects_with_reasons_in_words() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space(
+            "quartier",
+            None,
+            serde_json::json!({"edit": {"approvals_required": 2}}),
+        )
+        .await;
+    steward
+        .edit("quartier", "Jardins", "# Jardins\n\nUn jardin.\n", None)
+        .await;
+    let newcomer = app.user("amina").await;
+    newcomer
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/members",
+            serde_json::json!({}),
+        )
+        .await;
+    let queued = newcomer
+        .put_page(
+            "quartier",
+            "Jardins",
+            "# Jardins\n\nUn jardin partagé, ouvert le mardi.\n",
+            Some(1),
+        )
+        .await;
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let reviewer = app.user("bruno").await;
+    reviewer
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/members",
+            serde_json::json!({}),
+        )
+        .await;
+    steward.appoint("quartier", "bruno", "reviewer").await;
+
+    // The author sees her edit waiting, and no form to approve it.
+    let author = Browser::new(&app, "fr");
+    let logged = author
+        .post("/login", &[("username", "amina"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    let queue = author.get("/spaces/quartier/reviews").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert_eq!(queue.select(".review-item").len(), 1);
+    assert!(
+        queue
+            .texts(".review-item .help")
+            .concat()
+            .contains("Votre propre modification")
+    );
+    assert!(queue.select(".review-form").is_empty());
+    // Posting anyway: refused, in words.
+    let csrf = author.get("/me").await.field("csrf");
+    let revision = queue
+        .attr(".review-item", "id")
+        .unwrap()
+        .replace("revision-", "");
+    let own = author
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(
+        own.texts(".error-summary")
+            .concat()
+            .contains("Auto-approbation")
+    );
+
+    // The steward sees the diff inline, the author's standing and the count.
+    let camille = Browser::new(&app, "fr");
+    let logged = camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    let queue = camille.get("/spaces/quartier/reviews").await;
+    let item = queue.texts(".review-item").concat();
+    assert!(
+        item.contains("amina") && item.contains("nouveau membre"),
+        "{item}"
+    );
+    assert!(queue.texts(".review-item ins").concat().contains("partagé"));
+    assert_eq!(
+        queue.attr(".approvals progress", "max").as_deref(),
+        Some("2")
+    );
+    let csrf = queue.field("csrf");
+    let approved = camille
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "approve"),
+                ("comment", "Très bien"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert!(approved.texts(".notice").concat().contains("1 sur 2"));
+    // The second approval publishes it.
+    let bruno = Browser::new(&app, "en");
+    bruno
+        .post("/login", &[("username", "bruno"), ("password", PASSWORD)])
+        .await;
+    let queue = bruno.get("/spaces/quartier/reviews").await;
+    let csrf = queue.field("csrf");
+    let published = bruno
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert!(
+        published
+            .texts(".notice")
+            .concat()
+            .contains("Approved and published.")
+    );
+    assert!(published.text.contains("Nothing waits for review."));
+    let page = bruno.get("/wiki/quartier/Jardins").await;
+    assert!(page.text.contains("ouvert le mardi"));
+
+    // A rejection with its reason; settled revisions answer in words.
+    let head = crate::support::json_of(app.get("/api/v1/spaces/quartier/pages/Jardins").await)
+        .await["revision"]["id"]
+        .as_u64();
+    let again = newcomer
+        .put_page("quartier", "Jardins", "# Jardins\n\nPublicité.\n", head)
+        .await;
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    let queue = bruno.get("/spaces/quartier/reviews").await;
+    let revision = queue
+        .attr(".review-item", "id")
+        .unwrap()
+        .replace("revision-", "");
+    let rejected = bruno
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "reject"),
+                ("comment", "Advertising"),
+            ],
+        )
+        .await;
+    assert!(rejected.texts(".notice").concat().contains("Rejected"));
+    let late = camille
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", camille.get("/me").await.field("csrf").as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    // A reader who is not a member is told in words, not shown the queue.
+    let reader = Browser::new(&app, "en");
+    let closed = reader.get("/spaces/quartier/reviews").await;
+    assert_eq!(closed.status, StatusCode::FORBIDDEN);
+    // The space's home links to the queue for members.
+    let home = camille.get("/spaces/quartier").await;
+    assert!(
+        home.attr("a[href='/spaces/quartier/reviews']", "href")
+            .is_some()
+    );
+}

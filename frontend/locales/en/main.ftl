@@ -515,3 +515,28 @@ standing-rule-newcomer = Joined the space (or contributed to it while it is open
 standing-rule-contributor = Promoted after enough accepted edits and time as a member.
 standing-rule-reviewer = Appointed by a steward.
 standing-rule-steward = Created the space, or chosen by a role change vote.
+
+## Review queue
+space-review-queue = Review queue
+reviews-title = Review queue of { $space }
+reviews-rules = the review rules
+reviews-empty = Nothing waits for review.
+reviews-keys = Keys: j and k move between revisions, a approves, r goes to the comment to reject.
+reviews-revision = revision { $revision }
+reviews-approvals = Approvals
+reviews-conflicting = The page changed since and this edit no longer merges cleanly: approving it fails; the author can edit again.
+reviews-reports = { $count ->
+    [one] { $n } report names this revision
+   *[other] { $n } reports name this revision
+}
+reviews-own = Your own edit: other members review it.
+reviews-comment = Comment (optional; say why when you reject)
+reviews-approve = Approve
+reviews-reject = Reject
+reviews-published = Approved and published.
+reviews-rejected = Rejected: the author is told.
+reviews-approved = Approved: { $n } of { $required } approvals; it waits for the others.
+me-pending = Your edits waiting for review
+reviews-takes = Reviewing takes standing { $standing } or above.
+reviews-author = Author:
+reviews-summary = “{ $summary }”

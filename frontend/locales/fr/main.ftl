@@ -515,3 +515,28 @@ standing-rule-newcomer = A rejoint l’espace (ou y a contribué tant qu’il es
 standing-rule-contributor = Promu après assez de modifications acceptées et d’ancienneté.
 standing-rule-reviewer = Nommé par un intendant.
 standing-rule-steward = A créé l’espace, ou a été choisi par un vote de changement de rôle.
+
+## File de relecture
+space-review-queue = File de relecture
+reviews-title = File de relecture de { $space }
+reviews-rules = les règles de relecture
+reviews-empty = Rien n’attend de relecture.
+reviews-keys = Touches : j et k passent d’une révision à l’autre, a approuve, r mène au commentaire pour rejeter.
+reviews-revision = révision { $revision }
+reviews-approvals = Approbations
+reviews-conflicting = La page a changé depuis et cette modification ne se fusionne plus proprement : l’approuver échouera ; l’auteur peut la refaire.
+reviews-reports = { $count ->
+    [one] { $n } signalement vise cette révision
+   *[other] { $n } signalements visent cette révision
+}
+reviews-own = Votre propre modification : d’autres membres la relisent.
+reviews-comment = Commentaire (facultatif ; dites pourquoi si vous rejetez)
+reviews-approve = Approuver
+reviews-reject = Rejeter
+reviews-published = Approuvée et publiée.
+reviews-rejected = Rejetée : l’auteur en est averti.
+reviews-approved = Approuvée : { $n } sur { $required } approbations nécessaires ; elle attend les autres.
+me-pending = Vos modifications en attente de relecture
+reviews-takes = Relire demande le statut { $standing } ou plus.
+reviews-author = Auteur :
+reviews-summary = « { $summary } »

@@ -191,6 +191,12 @@ impl Count for u64 {
     }
 }
 
+impl Count for u32 {
+    fn count(self) -> i64 {
+        i64::from(self)
+    }
+}
+
 impl Count for usize {
     fn count(self) -> i64 {
         i64::try_from(self).unwrap_or(i64::MAX)

@@ -18,6 +18,7 @@ mod errors;
 mod history;
 mod people;
 mod read;
+mod reviews;
 mod search;
 mod spaces;
 
@@ -53,6 +54,10 @@ pub fn routes() -> Router<App> {
         .route("/spaces", get(spaces::directory).post(spaces::create))
         .route("/spaces/{space}", get(spaces::home).post(spaces::submit))
         .route("/spaces/{space}/charter", get(spaces::charter))
+        .route(
+            "/spaces/{space}/reviews",
+            get(reviews::queue).post(reviews::review),
+        )
         .route(
             "/spaces/{space}/members/{user}",
             get(spaces::member).post(spaces::appoint),

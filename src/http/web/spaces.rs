@@ -141,6 +141,8 @@ struct SpacePage<'a> {
     may_join: bool,
     /// Joining waits for a reviewer or steward.
     join_by_request: bool,
+    /// The review queue is open to the visitor.
+    may_review: bool,
     may_create_child: bool,
     problem: Option<String>,
     message: Option<String>,
@@ -231,6 +233,7 @@ async fn render_home(
         may_join: standing.is_none() && may(&detail.actions, SpaceAction::Join),
         standing,
         join_by_request,
+        may_review: may(&detail.actions, SpaceAction::SeeQueue),
         may_create_child: may(&detail.actions, SpaceAction::CreateChildSpace),
         problem,
         message,
