@@ -344,6 +344,7 @@ mod tests {
                     "steps",
                     "required",
                     "summary",
+                    "choice",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

@@ -119,6 +119,22 @@ impl App {
         })
     }
 
+    /// The charter `patch` (a `charter_change`'s merge patch) would give
+    /// the space now, validated as the proposal would be; to show what a
+    /// proposal changes.
+    pub fn charter_with(
+        &self,
+        viewer: Option<&Actor>,
+        slug: &str,
+        patch: &Value,
+    ) -> ServiceResult<Charter> {
+        let place = self.place(viewer, slug)?;
+        let (changed, _) =
+            crate::governance::charter::change(&place.parent_charter, &place.charter, patch)
+                .map_err(ServiceError::Charter)?;
+        Ok(changed)
+    }
+
     pub fn get_space(&self, viewer: Option<&Actor>, slug: &str) -> ServiceResult<SpaceDetailView> {
         let place = self.place(viewer, slug)?;
         Ok(SpaceDetailView {

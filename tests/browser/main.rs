@@ -481,6 +481,26 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
             .contains("intendant")
     );
     album.check(&client, "space").await;
+    // She proposes that edits there need two approvals, and votes.
+    client
+        .goto(&at("/spaces/donnees-ouvertes/proposals/new"))
+        .await
+        .unwrap();
+    type_into(&client, "#proposal-title", "Deux relectures").await;
+    type_into(&client, "input[name='edit.approvals_required']", "2").await;
+    album.check(&client, "charter-form").await;
+    click(&client, ".stacked-form button[type=submit]").await;
+    wait_for(&client, ".proposal-page").await;
+    assert!(
+        text_of(&client, ".rule-changes ins")
+            .await
+            .contains("2 approbations")
+    );
+    album.check(&client, "proposal").await;
+    click(&client, ".vote-form input[value=yes]").await;
+    click(&client, ".vote-form button[type=submit]").await;
+    wait_for(&client, ".proposal-page").await;
+    assert!(text_of(&client, ".facts").await.contains("adoptée"));
     client.goto(&at("/spaces/main/charter")).await.unwrap();
     assert!(
         text_of(&client, "#rule-promotion")

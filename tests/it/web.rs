@@ -635,6 +635,10 @@ fn every_message_a_template_names_exists_in_both_languages() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for call in ["t(\"", "t1(\"", "tn(\"", "t_with(\n        \"", "t_with(\""] {
                 for (at, _) in text.match_indices(call) {
+                    // A method call (`chrome.t(`), not `get(` or `text(`.
+                    if at == 0 || text.as_bytes()[at - 1] != b'.' {
+                        continue;
+                    }
                     let rest = &text[at + call.len()..];
                     let id: String = rest
                         .chars()
@@ -1346,5 +1350,169 @@ async fn the_review_queue_approves_and_rejects_with_reasons_in_words() {
     assert!(
         home.attr("a[href='/spaces/quartier/reviews']", "href")
             .is_some()
+    );
+}
+
+#[tokio::test]
+async fn members_change_their_charter_by_a_vote_in_the_browser() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space(
+            "reseau",
+            None,
+            serde_json::json!({"locked_fields": ["join"]}),
+        )
+        .await;
+    steward
+        .create_space("quartier", Some("reseau"), serde_json::json!({}))
+        .await;
+    for name in ["amina", "bruno"] {
+        let member = app.user(name).await;
+        member
+            .send(
+                Method::POST,
+                "/api/v1/spaces/quartier/members",
+                serde_json::json!({}),
+            )
+            .await;
+        steward.appoint("quartier", name, "contributor").await;
+    }
+    let camille = Browser::new(&app, "fr");
+    let logged = camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER);
+    let charter = camille.get("/spaces/quartier/charter").await;
+    assert_eq!(
+        charter.attr("a.button", "href").as_deref(),
+        Some("/spaces/quartier/proposals/new")
+    );
+    let form = camille.get("/spaces/quartier/proposals/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    // The field the parent locked cannot be edited.
+    let join = form.select("select[name=join]");
+    assert!(join[0].value().attr("disabled").is_some());
+    let csrf = form.field("csrf");
+    // An invalid value is explained next to its field.
+    let invalid = camille
+        .post(
+            "/spaces/quartier/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Deux relectures"),
+                ("edit.approvals_required", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST, "{}", invalid.text);
+    assert!(!invalid.texts(".field-error").concat().is_empty());
+    assert_eq!(
+        invalid
+            .attr("input[name='edit.approvals_required']", "aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(invalid.field("title"), "Deux relectures");
+    // Changing a locked field anyway changes nothing: it is not sent.
+    let nothing = camille
+        .post(
+            "/spaces/quartier/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Rien"),
+                ("join", "invite"),
+            ],
+        )
+        .await;
+    assert_eq!(nothing.status, StatusCode::BAD_REQUEST);
+    let opened = camille
+        .post(
+            "/spaces/quartier/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Deux relectures"),
+                ("rationale", "Plus de regards sur chaque modification."),
+                ("edit.approvals_required", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let url = opened.location.clone().unwrap();
+    let proposal = camille.get(&url).await;
+    assert_eq!(proposal.title(), "Deux relectures");
+    assert!(
+        proposal
+            .texts(".rule-changes del")
+            .concat()
+            .contains("après une approbation")
+    );
+    assert!(
+        proposal
+            .texts(".rule-changes ins")
+            .concat()
+            .contains("après 2 approbations")
+    );
+    assert!(proposal.text.contains("3 membres peuvent voter"));
+    assert_eq!(proposal.select("svg.tally-bar rect").len(), 4);
+    // She votes, then changes her mind, then back.
+    let csrf = proposal.field("csrf");
+    for choice in ["no", "yes"] {
+        let voted = camille
+            .post(&url, &[("csrf", csrf.as_str()), ("choice", choice)])
+            .await;
+        assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.text);
+    }
+    let proposal = camille.get(&url).await;
+    assert!(
+        proposal
+            .texts(".vote-form legend")
+            .concat()
+            .contains("Votre vote : oui")
+    );
+    // The others vote in English; the vote settles and the charter changes.
+    let amina = Browser::new(&app, "en");
+    amina
+        .post("/login", &[("username", "amina"), ("password", PASSWORD)])
+        .await;
+    let csrf = amina.get(&url).await.field("csrf");
+    amina
+        .post(&url, &[("csrf", csrf.as_str()), ("choice", "yes")])
+        .await;
+    let bruno = Browser::new(&app, "en");
+    bruno
+        .post("/login", &[("username", "bruno"), ("password", PASSWORD)])
+        .await;
+    let csrf = bruno.get(&url).await.field("csrf");
+    bruno
+        .post(&url, &[("csrf", csrf.as_str()), ("choice", "abstain")])
+        .await;
+    let closed = bruno.get(&url).await;
+    assert!(
+        closed.texts(".facts dd strong").concat().contains("passed"),
+        "{}",
+        closed.text
+    );
+    assert!(closed.select(".vote-form").is_empty());
+    let late = bruno
+        .post(&url, &[("csrf", csrf.as_str()), ("choice", "no")])
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(
+        late.texts(".error-summary")
+            .concat()
+            .contains("Proposal closed")
+    );
+    let charter = bruno.get("/spaces/quartier/charter").await;
+    assert!(
+        charter
+            .texts("#rule-edit\\.approvals_required")
+            .concat()
+            .contains("after 2 approvals")
+    );
+    let list = bruno.get("/spaces/quartier/proposals?state=passed").await;
+    assert_eq!(
+        list.texts(".proposals-table tbody td a"),
+        ["Deux relectures"]
     );
 }

@@ -17,6 +17,7 @@ mod edit;
 mod errors;
 mod history;
 mod people;
+mod proposals;
 mod read;
 mod reviews;
 mod search;
@@ -54,6 +55,15 @@ pub fn routes() -> Router<App> {
         .route("/spaces", get(spaces::directory).post(spaces::create))
         .route("/spaces/{space}", get(spaces::home).post(spaces::submit))
         .route("/spaces/{space}/charter", get(spaces::charter))
+        .route("/spaces/{space}/proposals", get(proposals::list))
+        .route(
+            "/spaces/{space}/proposals/new",
+            get(proposals::charter_form).post(proposals::propose_charter_change),
+        )
+        .route(
+            "/spaces/{space}/proposals/{id}",
+            get(proposals::show).post(proposals::vote),
+        )
         .route(
             "/spaces/{space}/reviews",
             get(reviews::queue).post(reviews::review),

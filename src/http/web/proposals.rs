@@ -1,0 +1,635 @@
+//! Collective choice in the browser: a space's proposals (open, passed,
+//! rejected), a proposal's page (what it changes in words, who may vote,
+//! quorum and threshold, a tally bar, the time left, the visitor's vote and
+//! a form to change it until the close, the result), and the form that
+//! proposes a change of the charter, building the merge patch from the
+//! fields changed (locked fields cannot be edited).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::charter_words::{self, Rule, span_words, standing_name};
+use super::chrome::{Chrome, Visit};
+use super::edit::check_csrf;
+use super::errors::{OrPage, Refusal, WebError};
+use super::html_response;
+use crate::governance::{Charter, Span};
+use crate::i18n::{Arg, Locale};
+use crate::model::{Choice, ErrorCode, ProposalKind, ProposalState, Standing};
+use crate::service::{App, ListRequest, ProposalRequest, ProposalView, ServiceError};
+
+fn plain<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `/spaces/{space}/proposals/{id}`.
+fn proposal_url(space: &str, id: u64) -> String {
+    format!("/spaces/{space}/proposals/{id}")
+}
+
+pub struct ProposalRow {
+    pub proposal: ProposalView,
+    pub url: String,
+    pub kind: String,
+    pub state: String,
+}
+
+fn row(locale: Locale, space: &str, proposal: ProposalView) -> ProposalRow {
+    ProposalRow {
+        url: proposal_url(space, proposal.id),
+        kind: locale.t(&format!("proposal-kind-{}", plain(&proposal.kind))),
+        state: locale.t(&format!("proposal-state-{}", plain(&proposal.state))),
+        proposal,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ListPage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    state: String,
+    rows: Vec<ProposalRow>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    state: Option<String>,
+}
+
+/// `/spaces/{space}/proposals?state=`: newest first.
+pub async fn list(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, WebError> {
+    let state_name = params.state.unwrap_or_default();
+    let state = match state_name.as_str() {
+        "" => None,
+        "open" => Some(ProposalState::Open),
+        "passed" => Some(ProposalState::Passed),
+        "rejected" => Some(ProposalState::Rejected),
+        _ => {
+            return Err(WebError::coded(
+                &visit,
+                ErrorCode::InvalidInput,
+                "state is open, passed or rejected",
+            ));
+        }
+    };
+    let list = ListRequest::new(None, Some(100)).or_page(&visit)?;
+    let rows = app
+        .list_proposals(visit.actor(), &space, state, list)
+        .or_page(&visit)?
+        .items
+        .into_iter()
+        .map(|proposal| row(visit.locale, &space, proposal))
+        .collect();
+    let chrome = visit.chrome(
+        visit
+            .locale
+            .t_with("proposals-title", &[("space", Arg::Text(&space))]),
+    );
+    let page = ListPage {
+        chrome: &chrome,
+        slug: space,
+        state: state_name,
+        rows,
+    };
+    Ok(html_response(visit.locale, StatusCode::OK, page.render()))
+}
+
+/// One rule a charter change alters: now, and as proposed.
+pub struct RuleChange {
+    pub now: Option<String>,
+    pub proposed: String,
+}
+
+/// The tally as widths of a bar, in percent of the eligible voters.
+pub struct Bar {
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    /// Where the quorum falls.
+    pub quorum: u32,
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    row: ProposalRow,
+    changes: Vec<RuleChange>,
+    /// What a proposal other than a charter change does, in words.
+    effect: Option<String>,
+    rules: String,
+    bar: Bar,
+    voted: usize,
+    mine: Option<String>,
+    /// (value, label, the visitor's vote) for each choice.
+    choices: Vec<(String, String, bool)>,
+    /// Until the close, in words.
+    left: Option<String>,
+    may_vote: bool,
+    open: bool,
+    problem: Option<String>,
+}
+
+/// `/spaces/{space}/proposals/{id}`.
+pub async fn show(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, id)): Path<(String, u64)>,
+) -> Result<Response, WebError> {
+    render_proposal(&app, &visit, &space, id, None, StatusCode::OK)
+}
+
+/// The rules a charter change alters, now and as proposed, in words.
+fn charter_changes(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    proposal: &ProposalView,
+) -> Vec<RuleChange> {
+    let Some(patch) = proposal.payload.get("patch") else {
+        return Vec::new();
+    };
+    let touched = crate::governance::charter::paths_set(patch);
+    let now = app.charter_overview(visit.actor(), space).ok();
+    let proposed = match app.charter_with(visit.actor(), space, patch) {
+        Ok(charter) => charter,
+        // Passed and applied (or no longer valid): what the patch sets,
+        // read over the charter as it is.
+        Err(_) => match &now {
+            Some(overview) => (*overview.charter).clone(),
+            None => return Vec::new(),
+        },
+    };
+    let words = |charter: &Charter| -> Vec<Rule> {
+        charter_words::sections(visit.locale, charter, &[], &[])
+            .into_iter()
+            .flat_map(|section| section.rules)
+            .collect()
+    };
+    let before: BTreeMap<String, String> = now
+        .as_ref()
+        .map(|overview| words(&overview.charter))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|rule| (rule.path, rule.text))
+        .collect();
+    let open = proposal.state == ProposalState::Open;
+    words(&proposed)
+        .into_iter()
+        .filter(|rule| {
+            touched.iter().any(|path| {
+                *path == rule.path
+                    || path.starts_with(&format!("{}.", rule.path))
+                    || rule.path.starts_with(&format!("{path}."))
+            })
+        })
+        .map(|rule| RuleChange {
+            now: before
+                .get(&rule.path)
+                .filter(|text| open && **text != rule.text)
+                .cloned(),
+            proposed: rule.text,
+        })
+        .collect()
+}
+
+/// What a role change, dispute or child space proposal does, in words.
+fn effect_of(locale: Locale, proposal: &ProposalView) -> Option<String> {
+    let text = |key: &str| proposal.payload.get(key).and_then(Value::as_str);
+    match proposal.kind {
+        ProposalKind::RoleChange => {
+            let standing = text("standing")
+                .map(|s| locale.t(&format!("standing-{s}")))
+                .unwrap_or_default();
+            Some(locale.t_with(
+                "proposal-effect-role",
+                &[
+                    ("user", Arg::Text(text("user").unwrap_or_default())),
+                    ("standing", Arg::Text(&standing)),
+                ],
+            ))
+        }
+        ProposalKind::CreateSpace => Some(locale.t_with(
+            "proposal-effect-space",
+            &[("space", Arg::Text(text("slug").unwrap_or_default()))],
+        )),
+        ProposalKind::Dispute | ProposalKind::Appeal => None,
+        ProposalKind::CharterChange => None,
+    }
+}
+
+fn render_proposal(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    id: u64,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let locale = visit.locale;
+    let proposal = app.get_proposal(visit.actor(), space, id).or_page(visit)?;
+    let changes = charter_changes(app, visit, space, &proposal);
+    let effect = effect_of(locale, &proposal);
+    let tally = &proposal.tally;
+    let eligible = tally.eligible.max(1);
+    let share = |n: u32| n * 100 / eligible;
+    let bar = Bar {
+        yes: share(tally.yes),
+        no: share(tally.no),
+        abstain: share(tally.abstain),
+        quorum: (proposal.quorum * 100.0).round().clamp(0.0, 100.0) as u32,
+    };
+    let voted = (tally.yes + tally.no + tally.abstain) as usize;
+    let percent = |share: f64| format!("{}", (share * 100.0).round() as u64);
+    let rules = locale.t_with(
+        "proposal-rules",
+        &[
+            ("count", Arg::Count(i64::from(proposal.eligible))),
+            ("n", Arg::Text(&locale.number(u64::from(proposal.eligible)))),
+            ("quorum", Arg::Text(&percent(proposal.quorum))),
+            ("threshold", Arg::Text(&percent(proposal.threshold))),
+        ],
+    );
+    let mine = visit.actor().and_then(|actor| {
+        proposal
+            .votes
+            .iter()
+            .find(|(user, _)| user.eq_ignore_ascii_case(&actor.username))
+            .map(|(_, choice)| plain(choice))
+    });
+    let choices = ["yes", "no", "abstain"]
+        .into_iter()
+        .map(|choice| {
+            let checked = mine.as_deref() == Some(choice);
+            (
+                choice.to_owned(),
+                locale.t(&format!("vote-{choice}")),
+                checked,
+            )
+        })
+        .collect();
+    let mine = mine.map(|choice| locale.t(&format!("vote-{choice}")));
+    let open = proposal.state == ProposalState::Open;
+    let left = open.then(|| {
+        let millis = (proposal.closes_at.millis() - app.now().millis()).max(0);
+        time_left(locale, millis as u64 / 1000)
+    });
+    let chrome = visit.chrome(proposal.title.clone());
+    let page = ProposalPage {
+        chrome: &chrome,
+        slug: space.to_owned(),
+        may_vote: visit.actor().is_some() && open,
+        open,
+        row: row(locale, space, proposal),
+        changes,
+        effect,
+        rules,
+        bar,
+        voted,
+        mine,
+        choices,
+        left,
+        problem,
+    };
+    Ok(html_response(locale, status, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct VoteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    choice: String,
+}
+
+/// `POST /spaces/{space}/proposals/{id}`: vote, or change one's vote.
+pub async fn vote(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, id)): Path<(String, u64)>,
+    form: Result<Form<VoteForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, &form.csrf)?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let choice = match form.choice.as_str() {
+        "yes" => Choice::Yes,
+        "no" => Choice::No,
+        "abstain" => Choice::Abstain,
+        _ => {
+            return Err(WebError::coded(
+                &visit,
+                ErrorCode::InvalidInput,
+                "choice is yes, no or abstain",
+            ));
+        }
+    };
+    match app.vote(actor, &space, id, choice).await {
+        Ok(_) => Ok(Redirect::to(&proposal_url(&space, id)).into_response()),
+        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
+        Err(error) => {
+            let refusal = Refusal::of(visit.locale, &error);
+            let problem = Some(refusal.sentence());
+            render_proposal(&app, &visit, &space, id, problem, refusal.status)
+        }
+    }
+}
+
+/// One field of the charter form.
+pub struct Field {
+    /// The charter path (`edit.approvals_required`), also the input's name.
+    pub path: String,
+    pub label: String,
+    pub value: String,
+    /// For a select: (value, label) choices; empty for a text input.
+    pub choices: Vec<(String, String)>,
+    pub numeric: bool,
+    pub locked: bool,
+    /// Why the value sent was refused, in place.
+    pub error: Option<String>,
+}
+
+const STANDINGS: [Standing; 4] = [
+    Standing::Newcomer,
+    Standing::Contributor,
+    Standing::Reviewer,
+    Standing::Steward,
+];
+
+/// The fields the form edits, with the charter's current values.
+fn fields(locale: Locale, charter: &Charter, locked: &[String]) -> Vec<Field> {
+    let standings: Vec<(String, String)> = STANDINGS
+        .iter()
+        .map(|s| (s.as_str().to_owned(), standing_name(locale, *s)))
+        .collect();
+    let options = |values: &[&str], prefix: &str| -> Vec<(String, String)> {
+        values
+            .iter()
+            .map(|v| ((*v).to_owned(), locale.t(&format!("{prefix}{v}"))))
+            .collect()
+    };
+    let field = |path: &str, value: String, choices: Vec<(String, String)>, numeric: bool| {
+        let is_locked = locked
+            .iter()
+            .any(|lock| path == lock || path.starts_with(&format!("{lock}.")));
+        Field {
+            label: locale.t(&format!("charter-field-{}", path.replace(['.', '_'], "-"))),
+            path: path.to_owned(),
+            value,
+            choices,
+            numeric,
+            locked: is_locked,
+            error: None,
+        }
+    };
+    let span = |span: Option<Span>| span.map(|s| s.to_string()).unwrap_or_default();
+    vec![
+        field(
+            "visibility",
+            plain(&charter.visibility),
+            options(&["public", "members"], "charter-choice-"),
+            false,
+        ),
+        field(
+            "join",
+            plain(&charter.join),
+            options(&["open", "approval", "invite"], "charter-choice-"),
+            false,
+        ),
+        field(
+            "edit.publish_directly_min",
+            charter.edit.publish_directly_min.as_str().to_owned(),
+            standings.clone(),
+            false,
+        ),
+        field(
+            "edit.approvals_required",
+            charter.edit.approvals_required.to_string(),
+            Vec::new(),
+            true,
+        ),
+        field(
+            "edit.review_min",
+            charter.edit.review_min.as_str().to_owned(),
+            standings,
+            false,
+        ),
+        field(
+            "edit.self_approval",
+            charter.edit.self_approval.to_string(),
+            options(&["false", "true"], "charter-choice-"),
+            false,
+        ),
+        field(
+            "promotion.accepted_edits",
+            charter.promotion.accepted_edits.to_string(),
+            Vec::new(),
+            true,
+        ),
+        field(
+            "promotion.min_age",
+            span(Some(charter.promotion.min_age)),
+            Vec::new(),
+            false,
+        ),
+        field(
+            "review.lazy_consensus_after",
+            span(charter.review.lazy_consensus_after),
+            Vec::new(),
+            false,
+        ),
+    ]
+}
+
+/// The JSON value a field's text stands for at `path`.
+fn field_value(field: &Field, sent: &str) -> Value {
+    let sent = sent.trim();
+    if field.numeric {
+        return sent
+            .parse::<u64>()
+            .map_or_else(|_| json!(sent), |n| json!(n));
+    }
+    match (field.path.as_str(), sent) {
+        ("edit.self_approval", "true") => json!(true),
+        ("edit.self_approval", "false") => json!(false),
+        ("review.lazy_consensus_after", "") => Value::Null,
+        _ => json!(sent),
+    }
+}
+
+/// Sets `value` at the dotted `path` of `patch`.
+fn set_path(patch: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            patch.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let inner = patch
+                .entry(head.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = inner {
+                set_path(inner, rest, value);
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "charter_form.html")]
+struct CharterForm<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    fields: Vec<Field>,
+    title: String,
+    rationale: String,
+    problem: Option<String>,
+}
+
+/// `/spaces/{space}/proposals/new`: propose a change of the charter.
+pub async fn charter_form(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+) -> Result<Response, WebError> {
+    if visit.auth.is_none() {
+        let login = visit.chrome("").login_url();
+        return Ok(Redirect::to(&login).into_response());
+    }
+    let overview = app
+        .charter_overview(visit.actor(), &space)
+        .or_page(&visit)?;
+    let fields = fields(visit.locale, &overview.charter, &overview.locked_above);
+    render_charter_form(
+        &visit,
+        &space,
+        fields,
+        String::new(),
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+fn render_charter_form(
+    visit: &Visit,
+    space: &str,
+    fields: Vec<Field>,
+    title: String,
+    rationale: String,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let chrome = visit.chrome(visit.locale.t("charter-propose"));
+    let page = CharterForm {
+        chrome: &chrome,
+        slug: space.to_owned(),
+        fields,
+        title,
+        rationale,
+        problem,
+    };
+    Ok(html_response(visit.locale, status, page.render()))
+}
+
+/// `POST /spaces/{space}/proposals/new`: opens a `charter_change` with the
+/// merge patch of the fields changed.
+pub async fn propose_charter_change(
+    State(app): State<App>,
+    visit: Visit,
+    Path(space): Path<String>,
+    form: Result<Form<BTreeMap<String, String>>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(sent) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, sent.get("csrf").map_or("", String::as_str))?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let overview = app.charter_overview(Some(actor), &space).or_page(&visit)?;
+    let mut fields = fields(visit.locale, &overview.charter, &overview.locked_above);
+    let mut patch = Map::new();
+    for field in &mut fields {
+        let Some(value) = sent.get(&field.path) else {
+            continue;
+        };
+        if field.locked || value.trim() == field.value {
+            continue;
+        }
+        set_path(&mut patch, &field.path, field_value(field, value));
+        field.value = value.trim().to_owned();
+    }
+    let title = sent.get("title").cloned().unwrap_or_default();
+    let rationale = sent.get("rationale").cloned().unwrap_or_default();
+    let outcome = if patch.is_empty() {
+        Err(ServiceError::InvalidInput(
+            visit.locale.t("charter-propose-nothing"),
+        ))
+    } else {
+        let request = ProposalRequest {
+            kind: ProposalKind::CharterChange,
+            title: title.clone(),
+            rationale: Some(rationale.clone()).filter(|r| !r.trim().is_empty()),
+            payload: json!({ "patch": Value::Object(patch) }),
+        };
+        app.open_proposal(actor, &space, request).await
+    };
+    match outcome {
+        Ok(proposal) => Ok(Redirect::to(&proposal_url(&space, proposal.id)).into_response()),
+        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
+        Err(error) => {
+            if let ServiceError::Charter(charter_error) = &error {
+                let wrong = charter_error.field();
+                for field in &mut fields {
+                    if wrong == field.path || wrong.starts_with(&format!("{}.", field.path)) {
+                        field.error = Some(charter_error.to_string());
+                    }
+                }
+            }
+            let refusal = Refusal::of(visit.locale, &error);
+            let problem = Some(refusal.sentence());
+            render_charter_form(
+                &visit,
+                &space,
+                fields,
+                title,
+                rationale,
+                problem,
+                refusal.status,
+            )
+        }
+    }
+}
+
+/// "3 jours", for the time left before a close.
+fn time_left(locale: Locale, seconds: u64) -> String {
+    // To the nearest day or hour: 71 h 59 min left reads "3 days".
+    let span = if seconds >= 86_400 {
+        format!("{}d", (seconds + 43_200) / 86_400)
+    } else if seconds >= 3600 {
+        format!("{}h", (seconds + 1800) / 3600)
+    } else {
+        format!("{}m", (seconds / 60).max(1))
+    };
+    Span::parse(&span).map_or_else(String::new, |span| span_words(locale, span))
+}
