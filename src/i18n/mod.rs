@@ -345,6 +345,9 @@ mod tests {
                     "required",
                     "summary",
                     "choice",
+                    "latest",
+                    "highest",
+                    "week",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

@@ -39,7 +39,7 @@ pub use changes::ChangesQuery;
 pub use edits::{EditRequest, WriteStatus};
 pub use error::{ServiceError, ServiceResult};
 pub use listing::{DEFAULT_LIMIT, ListRequest, Listing, MAX_LIMIT, Order};
-pub use monitoring::{Preferences, UNREAD_COUNTED};
+pub use monitoring::{LogFilter, MAX_HEALTH_WEEKS, Preferences, UNREAD_COUNTED};
 pub use ops::Metrics;
 pub use proposals::ProposalRequest;
 pub use reviews::ReviewDecision;

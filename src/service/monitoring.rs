@@ -2,14 +2,14 @@
 //! space's governance log, its health figures, and the feed of published
 //! changes.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::facts::Sight;
+use super::facts::{Place, Sight};
 use super::{
-    Actor, App, ChangeView, ChangesQuery, HealthView, ListRequest, Listing, LogEntryView,
-    NotificationView, Order, ServiceError, ServiceResult, WatchView,
+    Actor, App, ChangeView, ChangesQuery, HealthView, HealthWeekView, ListRequest, Listing,
+    LogEntryView, NotificationView, Order, ServiceError, ServiceResult, WatchView,
 };
-use crate::model::{EventKind, EventSeq, RevisionState, Standing};
+use crate::model::{EventKind, EventSeq, RevisionState, Standing, Timestamp, UserId};
 use crate::store::Event;
 
 const DAY_MS: i64 = 86_400_000;
@@ -18,8 +18,36 @@ const SCAN_BUDGET: usize = 10_000;
 /// Events a health computation reads at most: a busy space's figures come
 /// from its most recent activity.
 const HEALTH_BUDGET: usize = 200_000;
+/// The most weeks `GET .../health?weeks=` answers.
+pub const MAX_HEALTH_WEEKS: u32 = 52;
 /// Unread notifications are counted up to this many ("99+" past it).
 pub const UNREAD_COUNTED: usize = 100;
+
+/// Which entries of a governance log to keep.
+#[derive(Debug, Default, Clone)]
+pub struct LogFilter {
+    /// A governance action (`standing_change`, `sanction`…).
+    pub action: Option<String>,
+    /// A username: entries by this member or about them.
+    pub user: Option<String>,
+}
+
+impl LogFilter {
+    fn keeps(&self, entry: &LogEntryView) -> bool {
+        let action = self.action.as_deref().is_none_or(|a| a == entry.action);
+        let user = self.user.as_deref().is_none_or(|user| {
+            entry
+                .actor
+                .as_deref()
+                .is_some_and(|actor| actor.eq_ignore_ascii_case(user))
+                || entry
+                    .target
+                    .strip_prefix("user:")
+                    .is_some_and(|target| target.eq_ignore_ascii_case(user))
+        });
+        action && user
+    }
+}
 
 /// What a logged-in visitor chose, and what waits for them.
 #[derive(Debug, Clone, Default)]
@@ -172,13 +200,15 @@ impl App {
     }
 
     /// A space's governance log, newest first: every governance action with
-    /// its actor, time, target and reason.
+    /// its actor, time, target and reason; only one action (`standing_change`)
+    /// and one member (who acted, or whom it is about) when asked.
     pub fn governance_log(
         &self,
         viewer: Option<&Actor>,
         space: &str,
         cursor: Option<&str>,
         limit: Option<usize>,
+        filter: &LogFilter,
     ) -> ServiceResult<Listing<LogEntryView>> {
         let place = self.place(viewer, space)?;
         let page = ListRequest::new(cursor, limit)?;
@@ -193,7 +223,9 @@ impl App {
                 break;
             }
             last_seen = Some(event.seq);
-            if let Some(entry) = self.log_entry(&event)? {
+            if let Some(entry) = self.log_entry(&event)?
+                && filter.keeps(&entry)
+            {
                 items.push(entry);
             }
         }
@@ -216,8 +248,22 @@ impl App {
 
     /// A space's health: its review backlog and speed, how many contribute,
     /// how often edits are reverted, and whether newcomers stay.
-    pub fn space_health(&self, viewer: Option<&Actor>, space: &str) -> ServiceResult<HealthView> {
+    pub fn space_health(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+        weeks: Option<u32>,
+    ) -> ServiceResult<HealthView> {
         let place = self.place(viewer, space)?;
+        let weeks = match weeks {
+            None => None,
+            Some(n @ 1..=MAX_HEALTH_WEEKS) => Some(self.health_weeks(&place, n)?),
+            Some(_) => {
+                return Err(ServiceError::InvalidInput(format!(
+                    "weeks is 1 to {MAX_HEALTH_WEEKS}"
+                )));
+            }
+        };
         let now = self.now().millis();
         let month_ago = now - 30 * DAY_MS;
         let mut review_seconds = Vec::new();
@@ -284,7 +330,94 @@ impl App {
                     .count() as f64
                     / newcomers.len() as f64
             }),
+            weeks,
         })
+    }
+
+    /// The health figures of the last `weeks` weeks, oldest first, from
+    /// the space's events (read newest first, within the scan budget).
+    fn health_weeks(&self, place: &Place, weeks: u32) -> ServiceResult<Vec<HealthWeekView>> {
+        const WEEK_MS: i64 = 7 * DAY_MS;
+        let now = self.now().millis();
+        let count = weeks as usize;
+        let mut series: Vec<HealthWeekView> = (0..count)
+            .map(|back| HealthWeekView {
+                starts_at: Timestamp::from_millis(now - (back as i64 + 1) * WEEK_MS),
+                reviewed: 0,
+                median_review_seconds: None,
+                active_contributors: 0,
+                changes: 0,
+                reverts: 0,
+                revert_rate: None,
+                newcomers: 0,
+                newcomers_retained: 0,
+            })
+            .collect();
+        let mut review_seconds: Vec<Vec<f64>> = vec![Vec::new(); count];
+        let mut contributors: Vec<HashSet<UserId>> = vec![HashSet::new(); count];
+        // Each user's latest page change: a newcomer stayed if it came
+        // after they joined.
+        let mut latest_change: HashMap<UserId, i64> = HashMap::new();
+        for event in self
+            .store()
+            .space_events(&place.slug, None)
+            .take(HEALTH_BUDGET)
+        {
+            let event = event?;
+            let at = event.at.millis();
+            let back = ((now - at).max(0) / WEEK_MS) as usize;
+            if back >= count {
+                break;
+            }
+            let week = &mut series[back];
+            match event.kind {
+                EventKind::Publish | EventKind::ReviewReject => {
+                    let pending = match event.kind {
+                        EventKind::Publish => event.detail.get("pending").and_then(|p| p.as_u64()),
+                        _ => event.revision,
+                    };
+                    if let Some(revision) = pending
+                        .map(|id| self.store().revision(id))
+                        .transpose()?
+                        .flatten()
+                    {
+                        week.reviewed += 1;
+                        review_seconds[back]
+                            .push((at - revision.created_at.millis()).max(0) as f64 / 1000.0);
+                    }
+                }
+                kind if kind.is_page_change() => {
+                    week.changes += 1;
+                    if kind == EventKind::Revert {
+                        week.reverts += 1;
+                    }
+                    if let Some(actor) = event.actor {
+                        contributors[back].insert(actor);
+                        latest_change.entry(actor).or_insert(at);
+                    }
+                }
+                EventKind::Join | EventKind::JoinAccept => {
+                    if let Some(user) = event.subject.or(event.actor) {
+                        week.newcomers += 1;
+                        if latest_change
+                            .get(&user)
+                            .is_some_and(|&changed| changed >= at)
+                        {
+                            week.newcomers_retained += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (back, week) in series.iter_mut().enumerate() {
+            week.median_review_seconds = median(&mut review_seconds[back]);
+            week.active_contributors = contributors[back].len() as u64;
+            week.revert_rate =
+                (week.changes > 0).then(|| week.reverts as f64 / week.changes as f64);
+        }
+        series.reverse();
+        Ok(series)
     }
 
     /// The newest published page changes the viewer may see (for the Atom

@@ -476,6 +476,31 @@ pub struct HealthView {
     /// Of the members who joined 30 to 60 days ago, the share who changed
     /// a page in the last 30 days.
     pub newcomer_retention_30d: Option<f64>,
+    /// With `?weeks=N`: the same figures week by week, oldest first (seven
+    /// days each, the last ending now).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weeks: Option<Vec<HealthWeekView>>,
+}
+
+/// One week of a space's health.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HealthWeekView {
+    pub starts_at: Timestamp,
+    /// Pending revisions settled (published or rejected) that week.
+    pub reviewed: u64,
+    /// Median time from submission to that settlement.
+    pub median_review_seconds: Option<f64>,
+    /// Members who changed a page that week.
+    pub active_contributors: u64,
+    /// Page changes (creations, edits, reverts, deletions, moves).
+    pub changes: u64,
+    pub reverts: u64,
+    /// Reverts among the changes.
+    pub revert_rate: Option<f64>,
+    /// Members who joined that week.
+    pub newcomers: u64,
+    /// Of them, those who changed a page after joining (so far).
+    pub newcomers_retained: u64,
 }
 
 /// A proposal, its tally and its votes (votes are public).

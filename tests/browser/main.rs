@@ -540,6 +540,14 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
             .contains("publiée")
     );
 
+    // What happened, in the log and on the dashboard.
+    client.goto(&at("/spaces/main/log")).await.unwrap();
+    wait_for(&client, ".log-table").await;
+    album.check(&client, "log").await;
+    client.goto(&at("/spaces/main/health")).await.unwrap();
+    wait_for(&client, "figure.chart svg").await;
+    album.check(&client, "health").await;
+
     // Recent changes, and an error page.
     client.goto(&at("/changes")).await.unwrap();
     album.check(&client, "changes").await;

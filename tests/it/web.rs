@@ -1516,3 +1516,115 @@ async fn members_change_their_charter_by_a_vote_in_the_browser() {
         ["Deux relectures"]
     );
 }
+
+#[tokio::test]
+async fn the_log_and_the_health_dashboard_show_what_happened() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    steward
+        .edit("quartier", "Jardins", "# Jardins\n\nUn jardin.\n", None)
+        .await;
+    let amina = app.user("amina").await;
+    amina
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/members",
+            serde_json::json!({}),
+        )
+        .await;
+    let queued = amina
+        .put_page(
+            "quartier",
+            "Jardins",
+            "# Jardins\n\nUn jardin partagé.\n",
+            Some(1),
+        )
+        .await;
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let pending = crate::support::json_of(queued).await["revision"]["id"]
+        .as_u64()
+        .unwrap();
+    let approved = steward
+        .send(
+            Method::POST,
+            &format!("/api/v1/spaces/quartier/reviews/{pending}"),
+            serde_json::json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    steward.appoint("quartier", "amina", "contributor").await;
+
+    // The API answers week by week when asked.
+    let health =
+        crate::support::json_of(app.get("/api/v1/spaces/quartier/health?weeks=12").await).await;
+    let weeks = health["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), 12);
+    let this_week = &weeks[11];
+    assert_eq!(this_week["reviewed"], 1);
+    assert_eq!(this_week["newcomers"], 1);
+    assert_eq!(this_week["newcomers_retained"], 1);
+    assert_eq!(this_week["active_contributors"], 2);
+    assert!(
+        app.get("/api/v1/spaces/quartier/health")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .find("weeks")
+            .is_none()
+    );
+    for bad in ["0", "53", "x"] {
+        let response = app
+            .get(&format!("/api/v1/spaces/quartier/health?weeks={bad}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "weeks={bad}");
+    }
+
+    // The dashboard: charts with their words and numbers.
+    let reader = Browser::new(&app, "fr");
+    let page = reader.get("/spaces/quartier/health").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select("figure.chart").len(), 5);
+    assert_eq!(page.select("figure.chart svg[role=img]").len(), 5);
+    assert_eq!(page.select("figure.chart tbody tr").len(), 5 * 12);
+    let summaries = page.texts("figure.chart .help").concat();
+    assert!(summaries.contains("Cette semaine : 1"), "{summaries}");
+    assert!(page.texts(".facts dd").contains(&"0".to_owned()));
+
+    // The log, filtered by action and by member, linked to what it concerns.
+    let log = reader.get("/spaces/quartier/log").await;
+    let actions = log.texts(".log-table tbody td:nth-child(2)");
+    assert!(
+        actions.contains(&"relecture : approuvée".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"changement de statut".to_owned()),
+        "{actions:?}"
+    );
+    let standing = reader
+        .get("/spaces/quartier/log?action=standing_change")
+        .await;
+    assert_eq!(
+        standing.texts(".log-table tbody td:nth-child(2)"),
+        ["changement de statut"]
+    );
+    assert_eq!(
+        standing
+            .attr(".log-table tbody td:nth-child(4) a", "href")
+            .as_deref(),
+        Some("/spaces/quartier/members/amina")
+    );
+    let by_amina = reader.get("/spaces/quartier/log?user=amina").await;
+    let rows = by_amina.texts(".log-table tbody tr");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|row| row.contains("amina")),
+        "{rows:?}"
+    );
+    let api =
+        crate::support::json_of(app.get("/api/v1/spaces/quartier/log?action=join").await).await;
+    assert_eq!(api["items"].as_array().unwrap().len(), 1);
+}

@@ -6,15 +6,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::ListParams;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, Auth, MaybeAuth};
 use crate::model::RevisionId;
 use crate::service::{
-    App, HealthView, Listing, LogEntryView, NotificationView, ReviewDecision, ReviewItemView,
-    ReviewOutcomeView, RollbackRequest, RollbackView, WatchView,
+    App, HealthView, Listing, LogEntryView, LogFilter, NotificationView, ReviewDecision,
+    ReviewItemView, ReviewOutcomeView, RollbackRequest, RollbackView, WatchView,
 };
 
 #[derive(Deserialize, ToSchema)]
@@ -110,8 +110,22 @@ pub async fn mass_rollback(
     Ok(Json(app.mass_rollback(&auth.actor, &space, request).await?))
 }
 
+/// `?action=&user=`: which log entries.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogParams {
+    /// Items per page: 1 to 500, default 50.
+    pub limit: Option<usize>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only this governance action (`standing_change`, `sanction`…).
+    pub action: Option<String>,
+    /// Only entries by this member or about them (a username).
+    pub user: Option<String>,
+}
+
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/log", tag = "governance",
-    params(("space" = String, Path, description = "Space slug"), ListParams),
+    params(("space" = String, Path, description = "Space slug"), LogParams),
     responses(
         (status = 200, description = "The governance log, newest first", body = Listing<LogEntryView>),
     ))]
@@ -119,30 +133,46 @@ pub async fn governance_log(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
-    ApiQuery(params): ApiQuery<ListParams>,
+    ApiQuery(params): ApiQuery<LogParams>,
 ) -> Result<Json<Listing<LogEntryView>>, ApiError> {
     let viewer = auth.as_ref().map(|a| &a.actor);
+    let filter = LogFilter {
+        action: params.action,
+        user: params.user,
+    };
     Ok(Json(app.governance_log(
         viewer,
         &space,
         params.cursor.as_deref(),
         params.limit,
+        &filter,
     )?))
 }
 
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct HealthParams {
+    /// Also answer the figures week by week over this many weeks (1 to 52).
+    pub weeks: Option<u32>,
+}
+
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/health", tag = "governance",
-    params(("space" = String, Path, description = "Space slug")),
+    params(("space" = String, Path, description = "Space slug"), HealthParams),
     responses(
-        (status = 200, description = "Health figures", body = HealthView),
+        (status = 200, description = "Health figures (the last 30 days; with `weeks`, also week by week)", body = HealthView),
     ))]
 pub async fn health(
     State(app): State<App>,
     MaybeAuth(auth): MaybeAuth,
     ApiPath(space): ApiPath<String>,
+    ApiQuery(params): ApiQuery<HealthParams>,
 ) -> Result<Json<HealthView>, ApiError> {
-    Ok(Json(
-        app.space_health(auth.as_ref().map(|a| &a.actor), &space)?,
-    ))
+    Ok(Json(app.space_health(
+        auth.as_ref().map(|a| &a.actor),
+        &space,
+        params.weeks,
+    )?))
 }
 
 #[utoipa::path(put, path = "/api/v1/watchlist/{space}/{slug}", tag = "governance",

@@ -15,6 +15,7 @@ mod charter_words;
 mod chrome;
 mod edit;
 mod errors;
+mod health;
 mod history;
 mod people;
 mod proposals;
@@ -55,6 +56,8 @@ pub fn routes() -> Router<App> {
         .route("/spaces", get(spaces::directory).post(spaces::create))
         .route("/spaces/{space}", get(spaces::home).post(spaces::submit))
         .route("/spaces/{space}/charter", get(spaces::charter))
+        .route("/spaces/{space}/health", get(health::dashboard))
+        .route("/spaces/{space}/log", get(health::log))
         .route("/spaces/{space}/proposals", get(proposals::list))
         .route(
             "/spaces/{space}/proposals/new",
