@@ -1628,3 +1628,101 @@ async fn the_log_and_the_health_dashboard_show_what_happened() {
         crate::support::json_of(app.get("/api/v1/spaces/quartier/log?action=join").await).await;
     assert_eq!(api["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn notifications_lead_where_the_member_can_act() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    steward
+        .edit("quartier", "Jardins", "# Jardins\n\nUn jardin.\n", None)
+        .await;
+    let amina = app.user("amina").await;
+    let queued = amina
+        .put_page(
+            "quartier",
+            "Jardins",
+            "# Jardins\n\nUn jardin partagé.\n",
+            Some(1),
+        )
+        .await;
+    let pending = crate::support::json_of(queued).await["revision"]["id"]
+        .as_u64()
+        .unwrap();
+    steward
+        .send(
+            Method::POST,
+            &format!("/api/v1/spaces/quartier/reviews/{pending}"),
+            serde_json::json!({"decision": "approve"}),
+        )
+        .await;
+    let sanctioned = steward
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/sanctions",
+            serde_json::json!({"user": "amina", "reason": "liens publicitaires"}),
+        )
+        .await;
+    assert_eq!(sanctioned.status(), StatusCode::CREATED);
+    let browser = Browser::new(&app, "fr");
+    browser
+        .post("/login", &[("username", "amina"), ("password", PASSWORD)])
+        .await;
+    let me = browser.get("/me").await;
+    let links: Vec<String> = me
+        .select(".notifications li a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(
+        links.contains(&"/wiki/quartier/Jardins".to_owned()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"/spaces/quartier/members/amina".to_owned()),
+        "{links:?}"
+    );
+    // A probation is in force: she sees why and until when, and appeals.
+    let probation = steward
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/sanctions",
+            serde_json::json!({"user": "amina", "reason": "récidive"}),
+        )
+        .await;
+    assert_eq!(probation.status(), StatusCode::CREATED);
+    let page = browser.get("/spaces/quartier/members/amina").await;
+    let sanctions = page.texts("#sanctions-heading + ul li").concat();
+    assert!(
+        sanctions.contains("mise à l’épreuve (7 jours") && sanctions.contains("récidive"),
+        "{sanctions}"
+    );
+    let csrf = page.field("csrf");
+    let sanction = page
+        .attr(".appeal-form input[name=sanction]", "value")
+        .unwrap();
+    let appealed = browser
+        .post(
+            "/spaces/quartier/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "appeal"),
+                ("sanction", sanction.as_str()),
+                ("reason", "Les liens étaient des sources."),
+            ],
+        )
+        .await;
+    assert_eq!(appealed.status, StatusCode::SEE_OTHER, "{}", appealed.text);
+    let proposal = browser.get(appealed.location.as_deref().unwrap()).await;
+    assert!(
+        proposal
+            .texts(".facts dd")
+            .concat()
+            .contains("Faire appel d’une sanction")
+    );
+    let page = browser.get("/spaces/quartier/members/amina").await;
+    assert!(page.select(".appeal-form").is_empty());
+    assert!(page.text.contains("appel en cours"));
+}

@@ -657,3 +657,6 @@ log-action-appeal = appeal
 log-action-dispute-open = dispute opened
 log-action-dispute-resolve = dispute settled
 log-action-admin-power = administrator power
+member-appeal = Appeal: members vote on lifting it
+member-appeal-why = Why it should be lifted
+member-appealed = appealed: see the vote

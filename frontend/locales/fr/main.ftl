@@ -657,3 +657,6 @@ log-action-appeal = appel
 log-action-dispute-open = litige ouvert
 log-action-dispute-resolve = litige tranché
 log-action-admin-power = pouvoir d’administration
+member-appeal = Faire appel : les membres votent sur sa levée
+member-appeal-why = Pourquoi la lever
+member-appealed = appel en cours : voir le vote

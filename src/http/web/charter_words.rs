@@ -70,7 +70,8 @@ fn size_words(locale: Locale, bytes: u64) -> String {
     locale.t_count(unit, value as i64)
 }
 
-fn step_words(locale: Locale, step: &Step) -> String {
+/// A ladder step in words: "probation (7 days: edits go to review)".
+pub fn step_words(locale: Locale, step: &Step) -> String {
     match step {
         Step::Warning => locale.t("step-warning"),
         Step::Probation(span) => locale.t_with(

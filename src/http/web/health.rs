@@ -262,14 +262,16 @@ const ACTIONS: [&str; 23] = [
     "admin_power",
 ];
 
-/// Where a log entry's target lives: a page, a member, a proposal.
-fn target_link(space: &str, target: &str) -> Option<String> {
+/// Where a governance target lives: a page, a member, a proposal, a
+/// revision waiting in the review queue.
+pub fn target_link(space: &str, target: &str) -> Option<String> {
     let (kind, name) = target.split_once(':')?;
     match kind {
         "page" => Some(page_url(space, name)),
         "user" => Some(member_url(space, name)),
         "proposal" => Some(format!("/spaces/{space}/proposals/{name}")),
         "space" => Some(format!("/spaces/{name}")),
+        "revision" => Some(format!("/spaces/{space}/reviews#revision-{name}")),
         _ => None,
     }
 }

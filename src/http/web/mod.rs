@@ -73,7 +73,7 @@ pub fn routes() -> Router<App> {
         )
         .route(
             "/spaces/{space}/members/{user}",
-            get(spaces::member).post(spaces::appoint),
+            get(spaces::member).post(spaces::member_submit),
         )
         .route("/assets/{name}", get(assets::asset))
 }

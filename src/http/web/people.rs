@@ -142,6 +142,26 @@ pub async fn changes(
     Ok(html_response(visit.locale, StatusCode::OK, page.render()))
 }
 
+/// Where a notification's reader can act: the proposal to vote on, the
+/// sanction to appeal (their standing page), the revision to review, else
+/// the page it concerns.
+fn action_url(notification: &NotificationView, me: &str) -> Option<String> {
+    let space = notification.space.as_deref()?;
+    let target = notification.target.as_deref().unwrap_or_default();
+    if target.starts_with("sanction:") {
+        return Some(super::spaces::member_url(space, me));
+    }
+    let to_page = matches!(
+        notification.kind,
+        EventKind::ReviewApprove | EventKind::ReviewReject | EventKind::Publish
+    ) || target.starts_with("dispute:");
+    match (&notification.slug, to_page) {
+        (Some(slug), true) => Some(page_url(space, slug)),
+        _ => super::health::target_link(space, target)
+            .or_else(|| notification.slug.as_ref().map(|slug| page_url(space, slug))),
+    }
+}
+
 pub struct NotificationRow {
     pub notification: NotificationView,
     pub url: Option<String>,
@@ -191,10 +211,7 @@ async fn render_me(
         .items
         .into_iter()
         .map(|notification| NotificationRow {
-            url: match (&notification.space, &notification.slug) {
-                (Some(space), Some(slug)) => Some(page_url(space, slug)),
-                _ => None,
-            },
+            url: action_url(&notification, &actor.username),
             kind: visit.locale.t(&event_message(notification.kind)),
             unread: notification.seq > seen_before,
             notification,

@@ -365,7 +365,10 @@ struct MemberPage<'a> {
     next: Option<String>,
     missing: Vec<String>,
     progress: Vec<Progress>,
-    sanctions: Vec<crate::service::SanctionView>,
+    /// Each sanction in force with its step in words.
+    sanctions: Vec<(crate::service::SanctionView, String)>,
+    /// The visitor is this member (and may appeal their sanctions).
+    own: bool,
     /// The standings a steward may appoint here (empty: no form).
     appointable: Vec<(String, String, bool)>,
     problem: Option<String>,
@@ -455,30 +458,46 @@ fn render_member(
         since: detail.since,
         accepted_edits: detail.accepted_edits,
         inherited_from: detail.inherited_from,
-        sanctions: detail.sanctions,
+        sanctions: detail
+            .sanctions
+            .into_iter()
+            .map(|sanction| {
+                let words = crate::governance::charter::Step::parse(&sanction.step).map_or_else(
+                    || sanction.step.clone(),
+                    |step| charter_words::step_words(locale, &step),
+                );
+                (sanction, words)
+            })
+            .collect(),
         appointable,
         problem,
+        own: viewer.is_some_and(|actor| actor.username.eq_ignore_ascii_case(&detail.user)),
         user: detail.user,
     };
     Ok(html_response(locale, status, page.render()))
 }
 
 #[derive(Deserialize)]
-pub struct AppointForm {
+pub struct MemberForm {
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    action: String,
     #[serde(default)]
     standing: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    sanction: String,
 }
 
-/// `POST /spaces/{space}/members/{user}`: a steward appoints.
-pub async fn appoint(
+/// `POST /spaces/{space}/members/{user}`: a steward appoints; the member
+/// appeals a sanction (which opens an `appeal` proposal).
+pub async fn member_submit(
     State(app): State<App>,
     visit: Visit,
     Path((space, user)): Path<(String, String)>,
-    form: Result<Form<AppointForm>, FormRejection>,
+    form: Result<Form<MemberForm>, FormRejection>,
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
@@ -486,6 +505,20 @@ pub async fn appoint(
     let Some(actor) = visit.actor() else {
         return Err(WebError::new(&visit, ServiceError::Unauthenticated));
     };
+    if form.action == "appeal" {
+        let id: u64 = form.sanction.trim().parse().map_err(|_| {
+            WebError::coded(&visit, ErrorCode::InvalidInput, "sanction is a number")
+        })?;
+        return match app.appeal(actor, &space, id, form.reason.trim()).await {
+            Ok(proposal) => Ok(
+                Redirect::to(&format!("/spaces/{space}/proposals/{}", proposal.id)).into_response(),
+            ),
+            Err(error) => {
+                let (problem, status) = problem_of(&visit, error)?;
+                render_member(&app, &visit, &space, &user, Some(problem), status)
+            }
+        };
+    }
     let standing = serde_json::from_value::<Standing>(serde_json::Value::String(form.standing))
         .map_err(|_| {
             WebError::coded(
