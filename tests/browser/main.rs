@@ -540,6 +540,24 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
             .contains("publiée")
     );
 
+    // A steward's mass rollback starts with a dry run.
+    client
+        .goto(&at("/spaces/donnees-ouvertes/rollback"))
+        .await
+        .unwrap();
+    type_into(&client, "#rollback-user", "bruno").await;
+    client
+        .execute(
+            "document.getElementById('rollback-since').value = '2026-01-01T00:00';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    type_into(&client, "#rollback-reason", "vérification").await;
+    click(&client, ".rollback-page button[value=preview]").await;
+    wait_for(&client, "#result-heading").await;
+    album.check(&client, "rollback").await;
+
     // What happened, in the log and on the dashboard.
     client.goto(&at("/spaces/main/log")).await.unwrap();
     wait_for(&client, ".log-table").await;

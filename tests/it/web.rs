@@ -1726,3 +1726,110 @@ async fn notifications_lead_where_the_member_can_act() {
     assert!(page.select(".appeal-form").is_empty());
     assert!(page.text.contains("appel en cours"));
 }
+
+#[tokio::test]
+async fn a_steward_rolls_back_a_vandal_after_a_dry_run() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    for slug in ["Jardins", "Marché"] {
+        steward
+            .edit(
+                "quartier",
+                slug,
+                &format!("# {slug}\n\nTexte d’origine.\n"),
+                None,
+            )
+            .await;
+    }
+    let vandal = app.user("vandale").await;
+    vandal
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/members",
+            serde_json::json!({}),
+        )
+        .await;
+    steward.appoint("quartier", "vandale", "contributor").await;
+    for (slug, base) in [("Jardins", 1), ("Marché", 2)] {
+        vandal
+            .edit("quartier", slug, "Achetez nos montres !\n", Some(base))
+            .await;
+    }
+    let camille = Browser::new(&app, "fr");
+    camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    let home = camille.get("/spaces/quartier").await;
+    assert!(
+        home.attr("a[href='/spaces/quartier/rollback']", "href")
+            .is_some()
+    );
+    let form = camille.get("/spaces/quartier/rollback").await;
+    let csrf = form.field("csrf");
+    let fields = |step: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("user", "vandale".to_owned()),
+            ("since", "2000-01-01T00:00".to_owned()),
+            ("reason", "publicité".to_owned()),
+            ("step", step.to_owned()),
+        ]
+    };
+    let preview_fields = fields("preview");
+    let preview_pairs: Vec<(&str, &str)> = preview_fields
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let dry_run = camille
+        .post("/spaces/quartier/rollback", &preview_pairs)
+        .await;
+    assert_eq!(dry_run.status, StatusCode::OK, "{}", dry_run.text);
+    assert_eq!(
+        dry_run.texts("#result-heading"),
+        ["Ce que l’annulation ferait"]
+    );
+    assert_eq!(dry_run.select(".rollback-result h3").len(), 2);
+    assert!(
+        dry_run
+            .texts(".unified")
+            .concat()
+            .contains("Texte d’origine")
+    );
+    // Nothing changed yet.
+    let page = camille.get("/wiki/quartier/Jardins").await;
+    assert!(page.text.contains("Achetez nos montres"));
+    let apply_fields = fields("apply");
+    let apply_pairs: Vec<(&str, &str)> =
+        apply_fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let applied = camille
+        .post("/spaces/quartier/rollback", &apply_pairs)
+        .await;
+    assert_eq!(applied.texts("#result-heading"), ["Annulation faite"]);
+    for slug in ["Jardins", "March%C3%A9"] {
+        let page = camille.get(&format!("/wiki/quartier/{slug}")).await;
+        assert!(page.text.contains("Texte d’origine"), "{slug}");
+    }
+    // Not a steward: refused in words.
+    let other = Browser::new(&app, "en");
+    other
+        .post("/login", &[("username", "vandale"), ("password", PASSWORD)])
+        .await;
+    let csrf = other.get("/me").await.field("csrf");
+    let refused = other
+        .post(
+            "/spaces/quartier/rollback",
+            &[
+                ("csrf", csrf.as_str()),
+                ("user", "camille"),
+                ("since", "2000-01-01T00:00"),
+                ("reason", "revanche"),
+                ("step", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!refused.texts(".error-summary").concat().is_empty());
+}

@@ -660,3 +660,29 @@ log-action-admin-power = administrator power
 member-appeal = Appeal: members vote on lifting it
 member-appeal-why = Why it should be lifted
 member-appealed = appealed: see the vote
+
+## Mass rollback
+rollback-title = Roll back a member’s edits
+rollback-explain = Every edit the member made here since that moment is undone, page by page; later edits by others are kept when they merge. Look at the dry run first, then confirm. Times are in UTC.
+rollback-since = Since (UTC)
+rollback-preview = Show what it would do
+rollback-confirm = Roll back these pages
+rollback-dry-run = What the rollback would do
+rollback-applied = Rolled back
+rollback-pages = { $count ->
+    [one] { $n } page
+   *[other] { $n } pages
+}
+rollback-pending = { $count ->
+    [one] { $n } waiting edit rejected
+   *[other] { $n } waiting edits rejected
+}
+rollback-deleted = deleted (the member created it)
+rollback-kept = { $count ->
+    [one] { $n } later edit kept
+   *[other] { $n } later edits kept
+}
+rollback-conflicts = Left as they are (later edits do not merge)
+me-go-proposal = the proposal in { $space }
+me-go-review = the review queue of { $space }
+me-go-standing = your standing in { $space }

@@ -660,3 +660,29 @@ log-action-admin-power = pouvoir d’administration
 member-appeal = Faire appel : les membres votent sur sa levée
 member-appeal-why = Pourquoi la lever
 member-appealed = appel en cours : voir le vote
+
+## Annulation en masse
+rollback-title = Annuler les modifications d’un membre
+rollback-explain = Toutes les modifications faites ici par ce membre depuis ce moment sont annulées, page par page ; les modifications ultérieures des autres sont gardées quand elles se fusionnent. Regardez d’abord la simulation, puis confirmez. Les heures sont en UTC.
+rollback-since = Depuis (UTC)
+rollback-preview = Voir ce que cela ferait
+rollback-confirm = Annuler sur ces pages
+rollback-dry-run = Ce que l’annulation ferait
+rollback-applied = Annulation faite
+rollback-pages = { $count ->
+    [one] { $n } page
+   *[other] { $n } pages
+}
+rollback-pending = { $count ->
+    [one] { $n } modification en attente rejetée
+   *[other] { $n } modifications en attente rejetées
+}
+rollback-deleted = supprimée (le membre l’avait créée)
+rollback-kept = { $count ->
+    [one] { $n } modification ultérieure gardée
+   *[other] { $n } modifications ultérieures gardées
+}
+rollback-conflicts = Laissées telles quelles (des modifications ultérieures ne se fusionnent pas)
+me-go-proposal = la proposition dans { $space }
+me-go-review = la file de relecture de { $space }
+me-go-standing = votre statut dans { $space }

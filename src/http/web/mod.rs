@@ -21,6 +21,7 @@ mod people;
 mod proposals;
 mod read;
 mod reviews;
+mod rollback;
 mod search;
 mod spaces;
 
@@ -58,6 +59,10 @@ pub fn routes() -> Router<App> {
         .route("/spaces/{space}/charter", get(spaces::charter))
         .route("/spaces/{space}/health", get(health::dashboard))
         .route("/spaces/{space}/log", get(health::log))
+        .route(
+            "/spaces/{space}/rollback",
+            get(rollback::form).post(rollback::submit),
+        )
         .route("/spaces/{space}/proposals", get(proposals::list))
         .route(
             "/spaces/{space}/proposals/new",

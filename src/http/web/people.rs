@@ -162,9 +162,27 @@ fn action_url(notification: &NotificationView, me: &str) -> Option<String> {
     }
 }
 
+/// The words of a notification's link: the page's title, else what waits
+/// there (the vote, the review, the member's standing).
+fn action_label(locale: crate::i18n::Locale, notification: &NotificationView) -> String {
+    if let Some(slug) = &notification.slug {
+        return slug.replace('_', " ");
+    }
+    let space = notification.space.as_deref().unwrap_or_default();
+    let target = notification.target.as_deref().unwrap_or_default();
+    let id = match target.split_once(':').map(|(kind, _)| kind) {
+        Some("proposal") => "me-go-proposal",
+        Some("revision") => "me-go-review",
+        _ => "me-go-standing",
+    };
+    locale.t_with(id, &[("space", crate::i18n::Arg::Text(space))])
+}
+
 pub struct NotificationRow {
     pub notification: NotificationView,
     pub url: Option<String>,
+    /// What the link leads to, in words.
+    pub label: String,
     pub kind: String,
     pub unread: bool,
 }
@@ -212,6 +230,7 @@ async fn render_me(
         .into_iter()
         .map(|notification| NotificationRow {
             url: action_url(&notification, &actor.username),
+            label: action_label(visit.locale, &notification),
             kind: visit.locale.t(&event_message(notification.kind)),
             unread: notification.seq > seen_before,
             notification,

@@ -143,6 +143,8 @@ struct SpacePage<'a> {
     join_by_request: bool,
     /// The review queue is open to the visitor.
     may_review: bool,
+    /// The visitor may roll back a member's edits (a steward).
+    may_roll_back: bool,
     may_create_child: bool,
     problem: Option<String>,
     message: Option<String>,
@@ -234,6 +236,7 @@ async fn render_home(
         standing,
         join_by_request,
         may_review: may(&detail.actions, SpaceAction::SeeQueue),
+        may_roll_back: may(&detail.actions, SpaceAction::MassRollback),
         may_create_child: may(&detail.actions, SpaceAction::CreateChildSpace),
         problem,
         message,
