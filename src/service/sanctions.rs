@@ -162,6 +162,27 @@ impl App {
         })
     }
 
+    /// The sanction ladder of the space and the rung the charter would
+    /// issue to `user` next (lighter ones may be chosen, heavier ones not).
+    pub fn next_sanction(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+        user: &str,
+    ) -> ServiceResult<(Vec<crate::governance::charter::Step>, usize)> {
+        let place = self.place(viewer, space)?;
+        let target = self.user_named(user)?;
+        let earlier: Vec<Timestamp> = self
+            .store()
+            .sanctions_of(target.id)?
+            .iter()
+            .filter(|s| s.space == place.slug.as_str() && !s.lifted_by_appeal)
+            .map(|s| s.starts_at)
+            .collect();
+        let next = crate::governance::sanctions::next_rung(&place.charter, &earlier, self.now());
+        Ok((place.charter.sanctions.ladder.clone(), next))
+    }
+
     /// Issues the ladder's next step to `user` (or the lighter `step` the
     /// issuer chose).
     pub async fn issue_sanction(

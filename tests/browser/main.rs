@@ -540,6 +540,18 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
             .contains("publiée")
     );
 
+    // She disputes a page from its tools, and goes to settle it.
+    client
+        .goto(&at("/wiki/main/Communs?action=info"))
+        .await
+        .unwrap();
+    type_into(&client, "#dispute-reason", "La date de 1990 est contestée.").await;
+    click(&client, "#dispute + form button[type=submit]").await;
+    wait_for(&client, ".notice.dispute").await;
+    click(&client, ".notice.dispute a[href^='/spaces/']").await;
+    wait_for(&client, ".dispute-page").await;
+    album.check(&client, "dispute").await;
+
     // A steward's mass rollback starts with a dry run.
     client
         .goto(&at("/spaces/donnees-ouvertes/rollback"))

@@ -1833,3 +1833,211 @@ async fn a_steward_rolls_back_a_vandal_after_a_dry_run() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!refused.texts(".error-summary").concat().is_empty());
 }
+
+#[tokio::test]
+async fn members_report_and_stewards_sanction_along_the_ladder() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    for name in ["amina", "bruno"] {
+        let member = app.user(name).await;
+        member
+            .send(
+                Method::POST,
+                "/api/v1/spaces/quartier/members",
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    // A member reports another.
+    let bruno = Browser::new(&app, "en");
+    bruno
+        .post("/login", &[("username", "bruno"), ("password", PASSWORD)])
+        .await;
+    let page = bruno.get("/spaces/quartier/members/amina").await;
+    assert!(
+        page.select(".sanction-form").is_empty(),
+        "newcomers do not sanction"
+    );
+    let csrf = page.field("csrf");
+    let reported = bruno
+        .post(
+            "/spaces/quartier/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "report"),
+                ("reason", "spam links"),
+            ],
+        )
+        .await;
+    assert_eq!(reported.status, StatusCode::OK, "{}", reported.text);
+    assert!(
+        reported
+            .texts(".notice")
+            .concat()
+            .contains("Your report is recorded")
+    );
+    // The steward sees the ladder: the next step checked, heavier ones closed.
+    let camille = Browser::new(&app, "fr");
+    camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    let page = camille.get("/spaces/quartier/members/amina").await;
+    assert_eq!(
+        page.attr(".sanction-form input[checked]", "value")
+            .as_deref(),
+        Some("warning")
+    );
+    assert_eq!(page.select(".sanction-form input[disabled]").len(), 5);
+    let csrf = page.field("csrf");
+    let heavier = camille
+        .post(
+            "/spaces/quartier/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "sanction"),
+                ("step", "ban"),
+                ("reason", "spam"),
+            ],
+        )
+        .await;
+    assert_eq!(heavier.status, StatusCode::BAD_REQUEST);
+    assert!(!heavier.texts(".error-summary").concat().is_empty());
+    let issued = camille
+        .post(
+            "/spaces/quartier/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "sanction"),
+                ("step", "warning"),
+                ("reason", "spam"),
+            ],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.text);
+    assert!(
+        issued
+            .texts(".notice")
+            .concat()
+            .contains("La sanction est prononcée")
+    );
+    assert_eq!(
+        issued
+            .attr(".sanction-form input[checked]", "value")
+            .as_deref(),
+        Some("probation:7d")
+    );
+    let log = camille.get("/spaces/quartier/log?action=sanction").await;
+    assert_eq!(log.select(".log-table tbody tr").len(), 1);
+}
+
+#[tokio::test]
+async fn a_page_is_disputed_and_settled_by_a_vote_in_the_browser() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    let first = steward
+        .edit("quartier", "Marché", "# Marché\n\nLe mardi matin.\n", None)
+        .await;
+    steward
+        .edit(
+            "quartier",
+            "Marché",
+            "# Marché\n\nLe jeudi soir.\n",
+            Some(first),
+        )
+        .await;
+    let reviewer = app.user("bruno").await;
+    reviewer
+        .send(
+            Method::POST,
+            "/api/v1/spaces/quartier/members",
+            serde_json::json!({}),
+        )
+        .await;
+    steward.appoint("quartier", "bruno", "reviewer").await;
+    let bruno = Browser::new(&app, "fr");
+    bruno
+        .post("/login", &[("username", "bruno"), ("password", PASSWORD)])
+        .await;
+    let info = bruno.get("/wiki/quartier/March%C3%A9?action=info").await;
+    assert_eq!(info.texts("#dispute"), ["Contester cette page"]);
+    let csrf = info.field("csrf");
+    let opened = bruno
+        .post(
+            "/wiki/quartier/March%C3%A9",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "dispute"),
+                ("summary", "Le marché est le mardi."),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let page = bruno.get("/wiki/quartier/March%C3%A9").await;
+    assert!(
+        page.texts(".dispute")
+            .concat()
+            .contains("Cette page est en litige.")
+    );
+    let settle = page.attr(".dispute a[href^='/spaces/']", "href").unwrap();
+    let form = bruno.get(&settle).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.texts(".facts")
+            .concat()
+            .contains("Le marché est le mardi.")
+    );
+    let csrf = form.field("csrf");
+    let first = first.to_string();
+    let proposed = bruno
+        .post(
+            &settle,
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Revenir au mardi"),
+                ("outcome", "rollback"),
+                ("revision", first.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.text);
+    let url = proposed.location.unwrap();
+    let proposal = bruno.get(&url).await;
+    assert!(
+        proposal
+            .text
+            .contains(&format!("Ramener la page à la révision {first}"))
+    );
+    assert!(proposal.texts(".diff ins").concat().contains("mardi"));
+    assert!(proposal.texts(".diff del").concat().contains("jeudi"));
+    // Both who may vote say yes: the page goes back.
+    let csrf = proposal.field("csrf");
+    bruno
+        .post(&url, &[("csrf", csrf.as_str()), ("choice", "yes")])
+        .await;
+    let camille = Browser::new(&app, "fr");
+    camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    let csrf = camille.get(&url).await.field("csrf");
+    camille
+        .post(&url, &[("csrf", csrf.as_str()), ("choice", "yes")])
+        .await;
+    let settled = camille.get(&url).await;
+    assert!(
+        settled
+            .texts(".facts dd strong")
+            .concat()
+            .contains("adoptée"),
+        "{}",
+        settled.text
+    );
+    let page = camille.get("/wiki/quartier/March%C3%A9").await;
+    assert!(page.text.contains("Le mardi matin."));
+    assert!(page.select(".dispute").is_empty());
+}

@@ -164,10 +164,17 @@ pub async fn submit(
             Ok(Redirect::to(&page_url(&space, &slug)).into_response())
         }
         "delete" | "move" | "revert" => change(&app, &visit, &space, &slug, form).await,
+        "dispute" => {
+            let actor = signed_in(&visit)?;
+            app.open_dispute(actor, &space, &slug, form.summary.trim())
+                .await
+                .or_page(&visit)?;
+            Ok(Redirect::to(&page_url(&space, &slug)).into_response())
+        }
         _ => Err(WebError::coded(
             &visit,
             ErrorCode::InvalidInput,
-            "action is edit, watch, unwatch, delete, move or revert",
+            "action is edit, watch, unwatch, delete, move, revert or dispute",
         )),
     }
 }

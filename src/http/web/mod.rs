@@ -63,6 +63,10 @@ pub fn routes() -> Router<App> {
             "/spaces/{space}/rollback",
             get(rollback::form).post(rollback::submit),
         )
+        .route(
+            "/spaces/{space}/disputes/{id}",
+            get(proposals::dispute).post(proposals::settle),
+        )
         .route("/spaces/{space}/proposals", get(proposals::list))
         .route(
             "/spaces/{space}/proposals/new",

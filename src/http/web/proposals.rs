@@ -133,6 +133,10 @@ struct ProposalPage<'a> {
     slug: String,
     row: ProposalRow,
     changes: Vec<RuleChange>,
+    /// For a dispute settled by rolling back: from the page now to the
+    /// revision it would go back to.
+    hunks: Vec<crate::diff::ReadableHunk>,
+    inline: bool,
     /// What a proposal other than a charter change does, in words.
     effect: Option<String>,
     rules: String,
@@ -154,7 +158,7 @@ pub async fn show(
     visit: Visit,
     Path((space, id)): Path<(String, u64)>,
 ) -> Result<Response, WebError> {
-    render_proposal(&app, &visit, &space, id, None, StatusCode::OK)
+    render_proposal(&app, &visit, &space, id, None, StatusCode::OK).await
 }
 
 /// The rules a charter change alters, now and as proposed, in words.
@@ -214,6 +218,7 @@ fn charter_changes(
 /// What a role change, dispute or child space proposal does, in words.
 fn effect_of(locale: Locale, proposal: &ProposalView) -> Option<String> {
     let text = |key: &str| proposal.payload.get(key).and_then(Value::as_str);
+    let number = |key: &str| proposal.payload.get(key).and_then(Value::as_u64);
     match proposal.kind {
         ProposalKind::RoleChange => {
             let standing = text("standing")
@@ -231,12 +236,19 @@ fn effect_of(locale: Locale, proposal: &ProposalView) -> Option<String> {
             "proposal-effect-space",
             &[("space", Arg::Text(text("slug").unwrap_or_default()))],
         )),
-        ProposalKind::Dispute | ProposalKind::Appeal => None,
+        ProposalKind::Dispute => Some(match (text("outcome"), number("revision")) {
+            (Some("rollback"), Some(revision)) => locale.t_with(
+                "proposal-effect-rollback",
+                &[("revision", Arg::Text(&revision.to_string()))],
+            ),
+            _ => locale.t("proposal-effect-keep"),
+        }),
+        ProposalKind::Appeal => Some(locale.t("proposal-effect-appeal")),
         ProposalKind::CharterChange => None,
     }
 }
 
-fn render_proposal(
+async fn render_proposal(
     app: &App,
     visit: &Visit,
     space: &str,
@@ -248,6 +260,7 @@ fn render_proposal(
     let proposal = app.get_proposal(visit.actor(), space, id).or_page(visit)?;
     let changes = charter_changes(app, visit, space, &proposal);
     let effect = effect_of(locale, &proposal);
+    let hunks = rollback_diff(app, visit, space, &proposal).await;
     let tally = &proposal.tally;
     let eligible = tally.eligible.max(1);
     let share = |n: u32| n * 100 / eligible;
@@ -299,6 +312,8 @@ fn render_proposal(
         may_vote: visit.actor().is_some() && open,
         open,
         row: row(locale, space, proposal),
+        hunks,
+        inline: true,
         changes,
         effect,
         rules,
@@ -351,7 +366,7 @@ pub async fn vote(
         Err(error) => {
             let refusal = Refusal::of(visit.locale, &error);
             let problem = Some(refusal.sentence());
-            render_proposal(&app, &visit, &space, id, problem, refusal.status)
+            render_proposal(&app, &visit, &space, id, problem, refusal.status).await
         }
     }
 }
@@ -632,4 +647,172 @@ fn time_left(locale: Locale, seconds: u64) -> String {
         format!("{}m", (seconds / 60).max(1))
     };
     Span::parse(&span).map_or_else(String::new, |span| span_words(locale, span))
+}
+
+/// The disputed page's open dispute `id`, as the viewer may see it.
+fn dispute_of(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    id: u64,
+) -> Result<crate::service::DisputeView, WebError> {
+    let list = ListRequest::new(None, Some(500)).or_page(visit)?;
+    app.list_disputes(visit.actor(), space, None, list)
+        .or_page(visit)?
+        .items
+        .into_iter()
+        .find(|dispute| dispute.id == id)
+        .ok_or_else(|| {
+            WebError::new(
+                visit,
+                ServiceError::NotFound(format!("{space} has no dispute {id}")),
+            )
+        })
+}
+
+/// For a dispute proposal rolling a page back: the changes it would make.
+async fn rollback_diff(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    proposal: &ProposalView,
+) -> Vec<crate::diff::ReadableHunk> {
+    let payload = &proposal.payload;
+    let (Some(dispute), Some(target)) = (
+        payload.get("dispute").and_then(Value::as_u64),
+        payload.get("revision").and_then(Value::as_u64),
+    ) else {
+        return Vec::new();
+    };
+    let Ok(dispute) = dispute_of(app, visit, space, dispute) else {
+        return Vec::new();
+    };
+    let Ok(page) = app.read_page(visit.actor(), space, &dispute.slug).await else {
+        return Vec::new();
+    };
+    let diff = app
+        .page_diff(
+            visit.actor(),
+            space,
+            &dispute.slug,
+            Some(page.revision.id),
+            Some(target),
+        )
+        .await;
+    match diff {
+        Ok(diff) => app.readable_diff(diff.hunks).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dispute.html")]
+struct DisputePage<'a> {
+    chrome: &'a Chrome,
+    slug: String,
+    dispute: crate::service::DisputeView,
+    page_url: String,
+    lock: String,
+    /// Published revisions to roll back to: (id, when, author, summary).
+    revisions: Vec<crate::service::RevisionView>,
+    problem: Option<String>,
+}
+
+/// `/spaces/{space}/disputes/{id}`: the dispute, and the form proposing
+/// how to settle it (keep the page, or roll it back to a revision).
+pub async fn dispute(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, id)): Path<(String, u64)>,
+) -> Result<Response, WebError> {
+    render_dispute(&app, &visit, &space, id, None, StatusCode::OK)
+}
+
+fn render_dispute(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    id: u64,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let dispute = dispute_of(app, visit, space, id)?;
+    let revisions = app
+        .page_history(visit.actor(), space, &dispute.slug, None, Some(50))
+        .or_page(visit)?
+        .items
+        .into_iter()
+        .filter(|r| r.state == crate::model::RevisionState::Published)
+        .collect();
+    let chrome = visit.chrome(visit.locale.t_with(
+        "dispute-title",
+        &[("title", Arg::Text(&dispute.slug.replace('_', " ")))],
+    ));
+    let page = DisputePage {
+        chrome: &chrome,
+        slug: space.to_owned(),
+        page_url: super::chrome::page_url(space, &dispute.slug),
+        lock: standing_name(visit.locale, dispute.lock_to),
+        dispute,
+        revisions,
+        problem,
+    };
+    Ok(html_response(visit.locale, status, page.render()))
+}
+
+#[derive(Deserialize)]
+pub struct SettleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    rationale: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    revision: String,
+}
+
+/// `POST /spaces/{space}/disputes/{id}`: opens a `dispute` proposal.
+pub async fn settle(
+    State(app): State<App>,
+    visit: Visit,
+    Path((space, id)): Path<(String, u64)>,
+    form: Result<Form<SettleForm>, FormRejection>,
+) -> Result<Response, WebError> {
+    let Form(form) =
+        form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
+    check_csrf(&visit, &form.csrf)?;
+    let Some(actor) = visit.actor() else {
+        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
+    };
+    let payload = match form.outcome.as_str() {
+        "rollback" => {
+            let revision: u64 = form.revision.trim().parse().map_err(|_| {
+                WebError::coded(
+                    &visit,
+                    ErrorCode::InvalidInput,
+                    "choose the revision to go back to",
+                )
+            })?;
+            json!({"dispute": id, "outcome": "rollback", "revision": revision})
+        }
+        _ => json!({"dispute": id, "outcome": "keep"}),
+    };
+    let request = ProposalRequest {
+        kind: ProposalKind::Dispute,
+        title: form.title,
+        rationale: Some(form.rationale).filter(|r| !r.trim().is_empty()),
+        payload,
+    };
+    match app.open_proposal(actor, &space, request).await {
+        Ok(proposal) => Ok(Redirect::to(&proposal_url(&space, proposal.id)).into_response()),
+        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
+        Err(error) => {
+            let refusal = Refusal::of(visit.locale, &error);
+            let status = refusal.status;
+            render_dispute(&app, &visit, &space, id, Some(refusal.sentence()), status)
+        }
+    }
 }

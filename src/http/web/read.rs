@@ -136,6 +136,8 @@ pub struct Tools {
     pub can_move: bool,
     pub can_delete: bool,
     pub can_revert: bool,
+    /// The visitor may open a dispute (none is open).
+    pub can_dispute: bool,
     /// The revision shown (a delete is based on it).
     pub revision: u64,
 }
@@ -153,6 +155,7 @@ impl Tools {
             can_move: may(PageAction::Move),
             can_delete: may(PageAction::Delete),
             can_revert: may(PageAction::Revert),
+            can_dispute: page.dispute.is_none() && may(PageAction::Dispute),
             revision: page.revision.id,
         }
     }
@@ -183,6 +186,7 @@ impl Tools {
             can_move: false,
             can_delete: false,
             can_revert: false,
+            can_dispute: false,
             revision: 0,
         }
     }

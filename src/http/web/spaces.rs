@@ -372,6 +372,12 @@ struct MemberPage<'a> {
     sanctions: Vec<(crate::service::SanctionView, String)>,
     /// The visitor is this member (and may appeal their sanctions).
     own: bool,
+    /// The visitor may report this member.
+    may_report: bool,
+    /// The ladder as the issuer sees it: (step, in words, allowed, the
+    /// charter's next); empty when the visitor may not sanction.
+    ladder: Vec<(String, String, bool, bool)>,
+    message: Option<String>,
     /// The standings a steward may appoint here (empty: no form).
     appointable: Vec<(String, String, bool)>,
     problem: Option<String>,
@@ -383,7 +389,7 @@ pub async fn member(
     visit: Visit,
     Path((space, user)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    render_member(&app, &visit, &space, &user, None, StatusCode::OK)
+    render_member(&app, &visit, &space, &user, (None, None), StatusCode::OK)
 }
 
 fn render_member(
@@ -391,7 +397,7 @@ fn render_member(
     visit: &Visit,
     space: &str,
     user: &str,
-    problem: Option<String>,
+    (message, problem): (Option<String>, Option<String>),
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let locale = visit.locale;
@@ -422,6 +428,26 @@ fn render_member(
             max: required.max(1),
         });
     }
+    let own = viewer.is_some_and(|actor| actor.username.eq_ignore_ascii_case(&detail.user));
+    let ladder = if !own && may(&overview.actions, SpaceAction::Sanction) {
+        let (steps, next) = app
+            .next_sanction(viewer, space, &detail.user)
+            .or_page(visit)?;
+        steps
+            .iter()
+            .enumerate()
+            .map(|(rung, step)| {
+                (
+                    step.to_string(),
+                    charter_words::step_words(locale, step),
+                    rung <= next,
+                    rung == next,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let appointable = if may(&overview.actions, SpaceAction::Appoint) {
         [
             Standing::Newcomer,
@@ -474,7 +500,10 @@ fn render_member(
             .collect(),
         appointable,
         problem,
-        own: viewer.is_some_and(|actor| actor.username.eq_ignore_ascii_case(&detail.user)),
+        own,
+        may_report: !own && viewer.is_some() && may(&overview.actions, SpaceAction::Report),
+        ladder,
+        message,
         user: detail.user,
     };
     Ok(html_response(locale, status, page.render()))
@@ -492,6 +521,9 @@ pub struct MemberForm {
     reason: String,
     #[serde(default)]
     sanction: String,
+    /// The ladder step a sanction issues (empty: the charter's next).
+    #[serde(default)]
+    step: String,
 }
 
 /// `POST /spaces/{space}/members/{user}`: a steward appoints; the member
@@ -508,6 +540,33 @@ pub async fn member_submit(
     let Some(actor) = visit.actor() else {
         return Err(WebError::new(&visit, ServiceError::Unauthenticated));
     };
+    let reason = form.reason.trim();
+    let done = match form.action.as_str() {
+        "report" => Some(
+            app.report(actor, &space, Some(&user), None, reason)
+                .await
+                .map(|_| visit.locale.t("member-reported")),
+        ),
+        "sanction" => {
+            let step = Some(form.step.trim()).filter(|s| !s.is_empty());
+            Some(
+                app.issue_sanction(actor, &space, &user, reason, step)
+                    .await
+                    .map(|_| visit.locale.t("member-sanctioned")),
+            )
+        }
+        _ => None,
+    };
+    if let Some(done) = done {
+        let shown = match done {
+            Ok(message) => (Some(message), None),
+            Err(error) => {
+                let (problem, status) = problem_of(&visit, error)?;
+                return render_member(&app, &visit, &space, &user, (None, Some(problem)), status);
+            }
+        };
+        return render_member(&app, &visit, &space, &user, shown, StatusCode::OK);
+    }
     if form.action == "appeal" {
         let id: u64 = form.sanction.trim().parse().map_err(|_| {
             WebError::coded(&visit, ErrorCode::InvalidInput, "sanction is a number")
@@ -518,7 +577,7 @@ pub async fn member_submit(
             ),
             Err(error) => {
                 let (problem, status) = problem_of(&visit, error)?;
-                render_member(&app, &visit, &space, &user, Some(problem), status)
+                render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
             }
         };
     }
@@ -535,7 +594,7 @@ pub async fn member_submit(
         Ok(_) => Ok(Redirect::to(&member_url(&space, &user)).into_response()),
         Err(error) => {
             let (problem, status) = problem_of(&visit, error)?;
-            render_member(&app, &visit, &space, &user, Some(problem), status)
+            render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
         }
     }
 }
