@@ -1931,6 +1931,44 @@ async fn members_report_and_stewards_sanction_along_the_ladder() {
     );
     let log = camille.get("/spaces/quartier/log?action=sanction").await;
     assert_eq!(log.select(".log-table tbody tr").len(), 1);
+    // Up the ladder to a suspension: her edits are refused, in words.
+    for step in ["probation:7d", "suspension:1d"] {
+        let issued = camille
+            .post(
+                "/spaces/quartier/members/amina",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("action", "sanction"),
+                    ("step", step),
+                    ("reason", "encore"),
+                ],
+            )
+            .await;
+        assert_eq!(issued.status, StatusCode::OK, "{step}: {}", issued.text);
+    }
+    let amina = Browser::new(&app, "fr");
+    amina
+        .post("/login", &[("username", "amina"), ("password", PASSWORD)])
+        .await;
+    // The edit tab already says why, before any typing.
+    let refused = amina.get("/wiki/quartier/Jardins?action=edit").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert!(refused.text.contains("Compte suspendu"), "{}", refused.text);
+    // Sent anyway, the edit is refused the same way.
+    let csrf = amina.get("/me").await.field("csrf");
+    let sent = amina
+        .post(
+            "/wiki/quartier/Jardins",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "edit"),
+                ("markdown", "Pub.\n"),
+                ("do", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::FORBIDDEN);
+    assert!(sent.text.contains("Compte suspendu"));
 }
 
 #[tokio::test]
@@ -2040,4 +2078,73 @@ async fn a_page_is_disputed_and_settled_by_a_vote_in_the_browser() {
     let page = camille.get("/wiki/quartier/March%C3%A9").await;
     assert!(page.text.contains("Le mardi matin."));
     assert!(page.select(".dispute").is_empty());
+}
+
+#[tokio::test]
+async fn stewards_and_spaces_inside_come_by_a_vote_from_where_they_belong() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("reseau", None, serde_json::json!({"subspaces": "vote"}))
+        .await;
+    let amina = app.user("amina").await;
+    amina
+        .send(
+            Method::POST,
+            "/api/v1/spaces/reseau/members",
+            serde_json::json!({}),
+        )
+        .await;
+    steward.appoint("reseau", "amina", "reviewer").await;
+    let camille = Browser::new(&app, "fr");
+    camille
+        .post("/login", &[("username", "camille"), ("password", PASSWORD)])
+        .await;
+    // A steward comes by a role change proposal, from the member's page.
+    let page = camille.get("/spaces/reseau/members/amina").await;
+    assert_eq!(
+        page.texts("#role-heading"),
+        ["Proposer un nouveau statut (par un vote)"]
+    );
+    let csrf = page.field("csrf");
+    let proposed = camille
+        .post(
+            "/spaces/reseau/members/amina",
+            &[
+                ("csrf", csrf.as_str()),
+                ("action", "propose_role"),
+                ("standing", "steward"),
+                ("reason", "Elle anime le réseau."),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER, "{}", proposed.text);
+    let proposal = camille.get(proposed.location.as_deref().unwrap()).await;
+    assert!(
+        proposal.text.contains("amina deviendrait intendant"),
+        "{}",
+        proposal.text
+    );
+    // A space inside, where the charter says it takes a vote.
+    let home = camille.get("/spaces/reseau").await;
+    assert!(
+        home.text
+            .contains("les espaces intérieurs sont créés par un vote")
+    );
+    let csrf = home.field("csrf");
+    let child = camille
+        .post(
+            "/spaces",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Lyon"),
+                ("slug", "lyon"),
+                ("parent", "reseau"),
+            ],
+        )
+        .await;
+    assert_eq!(child.status, StatusCode::SEE_OTHER, "{}", child.text);
+    let proposal = camille.get(child.location.as_deref().unwrap()).await;
+    assert_eq!(proposal.title(), "Créer l’espace « Lyon »");
+    assert!(proposal.text.contains("Un espace « lyon » serait créé"));
 }

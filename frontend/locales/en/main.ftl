@@ -711,3 +711,7 @@ dispute-revision = Revision
 proposal-effect-keep = Keep the page as it is
 proposal-effect-rollback = Roll the page back to revision { $revision } (the changes below)
 proposal-effect-appeal = Lift the sanction appealed
+space-child-by-vote = Here, spaces inside are created by a vote: the form opens a proposal.
+space-proposal-title = Create the space “{ $title }”
+member-role-proposal = Propose a new standing (by a vote)
+member-role-proposal-title = { $user } as { $standing }

@@ -711,3 +711,7 @@ dispute-revision = Révision
 proposal-effect-keep = Garder la page telle qu’elle est
 proposal-effect-rollback = Ramener la page à la révision { $revision } (les changements ci-dessous)
 proposal-effect-appeal = Lever la sanction contestée
+space-child-by-vote = Ici, les espaces intérieurs sont créés par un vote : le formulaire ouvre une proposition.
+space-proposal-title = Créer l’espace « { $title } »
+member-role-proposal = Proposer un nouveau statut (par un vote)
+member-role-proposal-title = { $user } comme { $standing }

@@ -21,10 +21,10 @@ use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
 use crate::governance::SpaceAction;
 use crate::i18n::Arg;
-use crate::model::{ErrorCode, Standing};
+use crate::model::{ErrorCode, ProposalKind, Standing};
 use crate::service::{
-    ActionView, App, ChangeView, ChangesQuery, DecisionKind, ListRequest, MemberView, ServiceError,
-    SpaceSummary,
+    ActionView, App, ChangeView, ChangesQuery, DecisionKind, ListRequest, MemberView,
+    ProposalRequest, ServiceError, SpaceSummary,
 };
 
 /// `/spaces/{space}`.
@@ -36,6 +36,14 @@ pub fn space_url(space: &str) -> String {
 pub fn member_url(space: &str, user: &str) -> String {
     format!("{}/members/{}", space_url(space), encode_segment(user))
 }
+
+/// Every standing, lowest first.
+const STANDINGS: [Standing; 4] = [
+    Standing::Newcomer,
+    Standing::Contributor,
+    Standing::Reviewer,
+    Standing::Steward,
+];
 
 /// Whether the engine lets the visitor do `action` here (at once or queued).
 fn may(actions: &BTreeMap<SpaceAction, ActionView>, action: SpaceAction) -> bool {
@@ -116,6 +124,33 @@ pub async fn create(
     let created = app
         .create_space(actor, form.slug.trim(), &form.title, parent, None)
         .await;
+    let created = match (created, parent) {
+        // The parent's charter creates spaces inside by a vote: propose it.
+        (Err(error), Some(parent)) if error.code() == ErrorCode::NeedsProposal => {
+            let request = ProposalRequest {
+                kind: ProposalKind::CreateSpace,
+                title: visit.locale.t_with(
+                    "space-proposal-title",
+                    &[("title", Arg::Text(form.title.trim()))],
+                ),
+                rationale: None,
+                payload: serde_json::json!({"slug": form.slug.trim(), "title": form.title.trim()}),
+            };
+            let proposal = app.open_proposal(actor, parent, request).await;
+            return match proposal {
+                Ok(proposal) => Ok(Redirect::to(&format!(
+                    "/spaces/{parent}/proposals/{}",
+                    proposal.id
+                ))
+                .into_response()),
+                Err(error) => {
+                    let (problem, status) = problem_of(&visit, error)?;
+                    render_directory(&app, &visit, form, Some(problem), status)
+                }
+            };
+        }
+        (created, _) => created,
+    };
     match created {
         Ok(space) => Ok(Redirect::to(&space_url(&space.slug)).into_response()),
         Err(error) => {
@@ -146,6 +181,8 @@ struct SpacePage<'a> {
     /// The visitor may roll back a member's edits (a steward).
     may_roll_back: bool,
     may_create_child: bool,
+    /// Spaces inside are created by a vote here: the form opens one.
+    child_by_vote: bool,
     problem: Option<String>,
     message: Option<String>,
 }
@@ -237,6 +274,10 @@ async fn render_home(
         join_by_request,
         may_review: may(&detail.actions, SpaceAction::SeeQueue),
         may_roll_back: may(&detail.actions, SpaceAction::MassRollback),
+        child_by_vote: detail
+            .actions
+            .get(&SpaceAction::CreateChildSpace)
+            .is_some_and(|view| view.code == Some(ErrorCode::NeedsProposal)),
         may_create_child: may(&detail.actions, SpaceAction::CreateChildSpace),
         problem,
         message,
@@ -372,6 +413,8 @@ struct MemberPage<'a> {
     sanctions: Vec<(crate::service::SanctionView, String)>,
     /// The visitor is this member (and may appeal their sanctions).
     own: bool,
+    /// The standings a role change proposal may grant (empty: no form).
+    proposable: Vec<(String, String)>,
     /// The visitor may report this member.
     may_report: bool,
     /// The ladder as the issuer sees it: (step, in words, allowed, the
@@ -448,6 +491,15 @@ fn render_member(
     } else {
         Vec::new()
     };
+    let proposable = if viewer.is_some() && may(&overview.actions, SpaceAction::ProposeRoleChange) {
+        STANDINGS
+            .into_iter()
+            .filter(|s| *s != detail.standing)
+            .map(|s| (s.as_str().to_owned(), standing_name(locale, s)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let appointable = if may(&overview.actions, SpaceAction::Appoint) {
         [
             Standing::Newcomer,
@@ -501,6 +553,7 @@ fn render_member(
         appointable,
         problem,
         own,
+        proposable,
         may_report: !own && viewer.is_some() && may(&overview.actions, SpaceAction::Report),
         ladder,
         message,
@@ -566,6 +619,29 @@ pub async fn member_submit(
             }
         };
         return render_member(&app, &visit, &space, &user, shown, StatusCode::OK);
+    }
+    if form.action == "propose_role" {
+        let request = ProposalRequest {
+            kind: ProposalKind::RoleChange,
+            title: visit.locale.t_with(
+                "member-role-proposal-title",
+                &[
+                    ("user", Arg::Text(&user)),
+                    ("standing", Arg::Text(&form.standing)),
+                ],
+            ),
+            rationale: Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            payload: serde_json::json!({"user": user, "standing": form.standing}),
+        };
+        return match app.open_proposal(actor, &space, request).await {
+            Ok(proposal) => Ok(
+                Redirect::to(&format!("/spaces/{space}/proposals/{}", proposal.id)).into_response(),
+            ),
+            Err(error) => {
+                let (problem, status) = problem_of(&visit, error)?;
+                render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
+            }
+        };
     }
     if form.action == "appeal" {
         let id: u64 = form.sanction.trim().parse().map_err(|_| {
