@@ -11,6 +11,18 @@ use crate::model::{ErrorCode, EventKind, PageSlug, RevisionId, SpaceSlug, Standi
 use crate::store::{MembershipChange, PreparedText, Requires, Takedown};
 
 impl App {
+    /// The powers the configuration grants the instance's administrators,
+    /// for an administrator to see (others are refused).
+    pub fn admin_powers(&self, actor: &Actor) -> ServiceResult<Vec<AdminPower>> {
+        if !actor.is_admin {
+            return Err(ServiceError::Refused(
+                ErrorCode::Forbidden,
+                "only the instance's administrators hold powers".to_owned(),
+            ));
+        }
+        Ok(self.config().governance.admin_powers.clone())
+    }
+
     fn check_power(&self, actor: &Actor, power: AdminPower) -> ServiceResult<()> {
         let facts = ActorFacts {
             is_admin: actor.is_admin,

@@ -624,6 +624,18 @@ async fn a_reader_becomes_a_contributor_in_the_browser() {
         album.check(&client, name).await;
     }
 
+    // The administrator's page, as camille (the instance's first account).
+    client.set_window_size(1280, 800).await.unwrap();
+    click(&client, ".personal form button").await;
+    client.goto(&at("/login")).await.unwrap();
+    type_into(&client, "#username", "camille").await;
+    type_into(&client, "#password", PASSWORD).await;
+    click(&client, ".form-page button[type=submit]").await;
+    wait_for(&client, ".personal .me").await;
+    client.goto(&at("/admin")).await.unwrap();
+    wait_for(&client, ".admin-page").await;
+    album.check(&client, "admin").await;
+
     client.close().await.unwrap();
     album.validate();
 }

@@ -2148,3 +2148,69 @@ async fn stewards_and_spaces_inside_come_by_a_vote_from_where_they_belong() {
     assert_eq!(proposal.title(), "Créer l’espace « Lyon »");
     assert!(proposal.text.contains("Un espace « lyon » serait créé"));
 }
+
+#[tokio::test]
+async fn administrators_use_only_their_granted_powers_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin").await;
+    let revision = admin
+        .edit(
+            "main",
+            "Plainte",
+            "# Plainte\n\nTexte diffamatoire.\n",
+            None,
+        )
+        .await;
+    let browser = Browser::new(&app, "fr");
+    browser
+        .post("/login", &[("username", "admin"), ("password", PASSWORD)])
+        .await;
+    let page = browser.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.select(".admin-page li code").len(), 2);
+    let csrf = page.field("csrf");
+    let revision = revision.to_string();
+    let done = browser
+        .post(
+            "/admin",
+            &[
+                ("csrf", csrf.as_str()),
+                ("power", "takedown"),
+                ("space", "main"),
+                ("revision", revision.as_str()),
+                ("reason", "décision de justice"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(
+        done.texts(".notice")
+            .concat()
+            .contains("Une révision retirée")
+    );
+    let log = browser.get("/spaces/main/log?action=admin_power").await;
+    assert!(
+        log.texts(".log-table")
+            .concat()
+            .contains("décision de justice")
+    );
+    // Restoring a steward where one exists: refused, in words.
+    let refused = browser
+        .post(
+            "/admin",
+            &[
+                ("csrf", csrf.as_str()),
+                ("power", "restore-stewardship"),
+                ("space", "main"),
+                ("user", "admin"),
+                ("reason", "essai"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(!refused.texts(".error-summary").concat().is_empty());
+    // Others have no such page.
+    let other = Browser::new(&app, "en");
+    other.register_and_log_in("amina").await;
+    assert_eq!(other.get("/admin").await.status, StatusCode::FORBIDDEN);
+}

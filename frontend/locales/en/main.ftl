@@ -715,3 +715,20 @@ space-child-by-vote = Here, spaces inside are created by a vote: the form opens 
 space-proposal-title = Create the space “{ $title }”
 member-role-proposal = Propose a new standing (by a vote)
 member-role-proposal-title = { $user } as { $standing }
+
+## Administrators
+admin-title = Administration
+admin-explain = Administrators hold only the powers this instance’s configuration grants (--admin-powers); they do not govern spaces. Each use asks for a reason and is written in the space’s governance log.
+admin-granted = Powers granted
+admin-none = This instance grants its administrators no power over spaces.
+admin-power-takedown = take down the text of a revision (a legal request), everywhere it appears in its page’s history
+admin-power-restore-stewardship = give a steward back to a space that has none left
+admin-takedown = Take down a revision’s text
+admin-takedown-button = Take it down
+admin-restore = Give a space a steward back
+admin-restore-button = Make them steward
+admin-taken-down = { $count ->
+    [one] One revision taken down; it reads as a notice now.
+   *[other] { $n } revisions taken down; they read as a notice now.
+}
+admin-restored = { $user } is steward of the space again.

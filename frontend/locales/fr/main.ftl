@@ -715,3 +715,20 @@ space-child-by-vote = Ici, les espaces intérieurs sont créés par un vote : le
 space-proposal-title = Créer l’espace « { $title } »
 member-role-proposal = Proposer un nouveau statut (par un vote)
 member-role-proposal-title = { $user } comme { $standing }
+
+## Administration
+admin-title = Administration
+admin-explain = Les administrateurs n’ont que les pouvoirs que la configuration de l’instance leur donne (--admin-powers) ; ils ne gouvernent pas les espaces. Chaque usage demande une raison et s’inscrit au journal de gouvernance de l’espace.
+admin-granted = Pouvoirs accordés
+admin-none = Cette instance ne donne à ses administrateurs aucun pouvoir sur les espaces.
+admin-power-takedown = retirer le texte d’une révision (une demande légale), partout où il figure dans l’historique de sa page
+admin-power-restore-stewardship = rendre un intendant à un espace qui n’en a plus
+admin-takedown = Retirer le texte d’une révision
+admin-takedown-button = Retirer
+admin-restore = Rendre un intendant à un espace
+admin-restore-button = Nommer intendant
+admin-taken-down = { $count ->
+    [one] Une révision retirée ; elle se lit désormais comme un avis.
+   *[other] { $n } révisions retirées ; elles se lisent désormais comme un avis.
+}
+admin-restored = { $user } est de nouveau intendant de l’espace.

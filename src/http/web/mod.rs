@@ -10,6 +10,7 @@
 //! language; `/api/...` keeps problem+json.
 
 mod account;
+mod admin;
 mod assets;
 mod charter_words;
 mod chrome;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<App> {
         .route("/language", post(account::language))
         .route("/changes", get(people::changes))
         .route("/me", get(people::me).post(people::me_submit))
+        .route("/admin", get(admin::page).post(admin::use_power))
         .route("/spaces", get(spaces::directory).post(spaces::create))
         .route("/spaces/{space}", get(spaces::home).post(spaces::submit))
         .route("/spaces/{space}/charter", get(spaces::charter))

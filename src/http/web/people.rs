@@ -192,6 +192,8 @@ pub struct NotificationRow {
 struct MePage<'a> {
     chrome: &'a Chrome,
     memberships: Vec<(String, String)>,
+    /// An administrator: a link to the powers granted.
+    admin: bool,
     language: String,
     notifications: Vec<NotificationRow>,
     watchlist: Vec<(WatchView, String)>,
@@ -275,6 +277,7 @@ async fn render_me(
     let page = MePage {
         chrome: &frame,
         memberships,
+        admin: actor.is_admin,
         language: preferences.language.clone().unwrap_or_default(),
         notifications,
         watchlist,
