@@ -2214,3 +2214,67 @@ async fn administrators_use_only_their_granted_powers_with_a_reason() {
     other.register_and_log_in("amina").await;
     assert_eq!(other.get("/admin").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn members_who_do_not_review_report_a_waiting_revision() {
+    let app = TestApp::spawn().await;
+    let steward = app.user("camille").await;
+    steward
+        .create_space("quartier", None, serde_json::json!({}))
+        .await;
+    steward
+        .edit("quartier", "Jardins", "# Jardins\n\nUn jardin.\n", None)
+        .await;
+    for name in ["amina", "chloe"] {
+        let member = app.user(name).await;
+        member
+            .send(
+                Method::POST,
+                "/api/v1/spaces/quartier/members",
+                serde_json::json!({}),
+            )
+            .await;
+    }
+    let amina = app.login("amina").await;
+    let queued = amina
+        .put_page(
+            "quartier",
+            "Jardins",
+            "# Jardins\n\nAchetez des montres.\n",
+            Some(1),
+        )
+        .await;
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let chloe = Browser::new(&app, "fr");
+    chloe
+        .post("/login", &[("username", "chloe"), ("password", PASSWORD)])
+        .await;
+    let queue = chloe.get("/spaces/quartier/reviews").await;
+    assert!(queue.select("button[value=approve]").is_empty());
+    let csrf = queue.field("csrf");
+    let revision = queue.field("revision");
+    let reported = chloe
+        .post(
+            "/spaces/quartier/reviews",
+            &[
+                ("csrf", csrf.as_str()),
+                ("revision", revision.as_str()),
+                ("decision", "report"),
+                ("comment", "publicité"),
+            ],
+        )
+        .await;
+    assert_eq!(reported.status, StatusCode::OK, "{}", reported.text);
+    assert!(
+        reported
+            .texts(".notice")
+            .concat()
+            .contains("Votre signalement est enregistré")
+    );
+    assert!(
+        reported
+            .texts(".review-item .notice")
+            .concat()
+            .contains("1 signalement vise cette révision")
+    );
+}

@@ -732,3 +732,4 @@ admin-taken-down = { $count ->
    *[other] { $n } revisions taken down; they read as a notice now.
 }
 admin-restored = { $user } is steward of the space again.
+reviews-report = Report this revision

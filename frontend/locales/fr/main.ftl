@@ -732,3 +732,4 @@ admin-taken-down = { $count ->
    *[other] { $n } révisions retirées ; elles se lisent désormais comme un avis.
 }
 admin-restored = { $user } est de nouveau intendant de l’espace.
+reviews-report = Signaler cette révision

@@ -2,7 +2,8 @@
 //! inline, its author's standing, the approvals it has and needs, and a form
 //! to approve or reject it with a comment (keys with JavaScript: `j`/`k`
 //! move between revisions, `a` approves, `r` goes to the comment to reject).
-//! Refusals (self-approval, conflict of interest) are said in words.
+//! Members who may not review report a revision from there. Refusals
+//! (self-approval, conflict of interest) are said in words.
 
 use askama::Template;
 use axum::Form;
@@ -144,6 +145,24 @@ pub async fn review(
         form.revision.trim().parse().map_err(|_| {
             WebError::coded(&visit, ErrorCode::InvalidInput, "revision is a number")
         })?;
+    let locale = visit.locale;
+    if form.decision == "report" {
+        let reported = app
+            .report(actor, &space, None, Some(revision), form.comment.trim())
+            .await;
+        return match reported {
+            Ok(_) => {
+                let message = Some(locale.t("member-reported"));
+                render_queue(&app, &visit, &space, message, None, StatusCode::OK).await
+            }
+            Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
+            Err(error) => {
+                let refusal = Refusal::of(locale, &error);
+                let problem = Some(refusal.sentence());
+                render_queue(&app, &visit, &space, None, problem, refusal.status).await
+            }
+        };
+    }
     let decision = match form.decision.as_str() {
         "approve" => ReviewDecision::Approve,
         "reject" => ReviewDecision::Reject,
@@ -151,12 +170,11 @@ pub async fn review(
             return Err(WebError::coded(
                 &visit,
                 ErrorCode::InvalidInput,
-                "decision is approve or reject",
+                "decision is approve, reject or report",
             ));
         }
     };
     let comment = Some(form.comment).filter(|c| !c.trim().is_empty());
-    let locale = visit.locale;
     match app.review(actor, &space, revision, decision, comment).await {
         Ok(outcome) => {
             let message = match outcome.state {
