@@ -348,6 +348,7 @@ mod tests {
                     "latest",
                     "highest",
                     "week",
+                    "id",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

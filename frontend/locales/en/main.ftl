@@ -733,3 +733,8 @@ admin-taken-down = { $count ->
 }
 admin-restored = { $user } is steward of the space again.
 reviews-report = Report this revision
+dispute-login-to-settle = Log in to propose how to settle it
+log-target-revision = revision { $id }
+log-target-proposal = proposal { $id }
+log-target-dispute = dispute { $id }
+log-target-sanction = sanction { $id }

@@ -352,7 +352,7 @@ spaces-member-count = { $count ->
 spaces-create = Créer un espace
 spaces-field-title = Titre
 spaces-field-slug = Nom court (dans les adresses)
-spaces-field-slug-help = Minuscules sans accents, chiffres et tirets, par exemple « donnees-ouvertes ».
+spaces-field-slug-help = Minuscules sans accents, chiffres et tirets, par exemple « donnees-ouvertes ».
 spaces-field-parent = Dans l’espace
 spaces-field-no-parent = (aucun : espace de premier niveau)
 spaces-create-button = Créer l’espace
@@ -417,7 +417,7 @@ rule-lazy = Une modification en attente que personne n’a rejetée est publiée
 rule-lazy-none = Une modification en attente n’est publiée que par des approbations.
 rule-max-page = Une page compte au plus { $size }.
 rule-protection-default = Modifier une page demande le statut { $standing } ou plus.
-rule-protection-page = Modifier la page « { $page } » demande le statut { $standing } ou plus.
+rule-protection-page = Modifier la page « { $page } » demande le statut { $standing } ou plus.
 rule-rate-s = Au statut { $standing }, au plus { $n } modifications par seconde.
 rule-rate-m = Au statut { $standing }, au plus { $count ->
     [one] une modification
@@ -539,7 +539,7 @@ reviews-approved = Approuvée : { $n } sur { $required } approbations nécessair
 me-pending = Vos modifications en attente de relecture
 reviews-takes = Relire demande le statut { $standing } ou plus.
 reviews-author = Auteur :
-reviews-summary = « { $summary } »
+reviews-summary = « { $summary } »
 
 ## Propositions et votes
 space-proposals = Propositions
@@ -563,7 +563,7 @@ proposal-changes = Ce qu’elle change
 proposal-now = Aujourd’hui :
 proposal-proposed = Proposé :
 proposal-effect-role = { $user } deviendrait { $standing }.
-proposal-effect-space = Un espace « { $space } » serait créé à l’intérieur de celui-ci.
+proposal-effect-space = Un espace « { $space } » serait créé à l’intérieur de celui-ci.
 proposal-tally = Votes
 proposal-rules = { $count ->
     [one] Un membre peut voter
@@ -701,7 +701,7 @@ dispute-reason = Pourquoi elle est contestée
 dispute-help = La page est alors réservée aux relecteurs (ou selon la charte) jusqu’à ce que les membres tranchent par un vote ; discutez-en sur la page de discussion.
 dispute-button = Ouvrir un litige
 dispute-settle = Proposer comment trancher
-dispute-title = Litige sur « { $title } »
+dispute-title = Litige sur « { $title } »
 dispute-back = Retour à la page
 dispute-lock = Pendant le litige
 dispute-lock-to = modifier demande le statut { $standing } ou plus
@@ -712,7 +712,7 @@ proposal-effect-keep = Garder la page telle qu’elle est
 proposal-effect-rollback = Ramener la page à la révision { $revision } (les changements ci-dessous)
 proposal-effect-appeal = Lever la sanction contestée
 space-child-by-vote = Ici, les espaces intérieurs sont créés par un vote : le formulaire ouvre une proposition.
-space-proposal-title = Créer l’espace « { $title } »
+space-proposal-title = Créer l’espace « { $title } »
 member-role-proposal = Proposer un nouveau statut (par un vote)
 member-role-proposal-title = { $user } comme { $standing }
 
@@ -733,3 +733,8 @@ admin-taken-down = { $count ->
 }
 admin-restored = { $user } est de nouveau intendant de l’espace.
 reviews-report = Signaler cette révision
+dispute-login-to-settle = Connectez-vous pour proposer comment trancher
+log-target-revision = révision { $id }
+log-target-proposal = proposition { $id }
+log-target-dispute = litige { $id }
+log-target-sanction = sanction { $id }

@@ -199,7 +199,8 @@ pub async fn dashboard(
             percent(locale, health.newcomer_retention_30d),
         ),
     ];
-    let chrome = visit.chrome(locale.t_with("health-title", &[("space", Arg::Text(&space))]));
+    let title = app.get_space(visit.actor(), &space).or_page(&visit)?.title;
+    let chrome = visit.chrome(locale.t_with("health-title", &[("space", Arg::Text(&title))]));
     let page = HealthPage {
         chrome: &chrome,
         slug: space,
@@ -214,6 +215,8 @@ pub struct LogRow {
     pub entry: LogEntryView,
     pub action: String,
     pub link: Option<String>,
+    /// What the entry concerns, in words ("amina", "revision 3").
+    pub target: String,
 }
 
 #[derive(Template)]
@@ -272,7 +275,21 @@ pub fn target_link(space: &str, target: &str) -> Option<String> {
         "proposal" => Some(format!("/spaces/{space}/proposals/{name}")),
         "space" => Some(format!("/spaces/{name}")),
         "revision" => Some(format!("/spaces/{space}/reviews#revision-{name}")),
+        "dispute" => Some(format!("/spaces/{space}/disputes/{name}")),
         _ => None,
+    }
+}
+
+/// A governance target in words: a page's title, a member's name,
+/// "revision 3", "proposal 1".
+fn target_label(locale: Locale, target: &str) -> String {
+    match target.split_once(':') {
+        Some(("page", slug)) => slug.replace('_', " "),
+        Some(("user" | "space", name)) => name.to_owned(),
+        Some((kind @ ("revision" | "proposal" | "dispute" | "sanction"), id)) => {
+            locale.t_with(&format!("log-target-{kind}"), &[("id", Arg::Text(id))])
+        }
+        _ => target.to_owned(),
     }
 }
 
@@ -305,6 +322,7 @@ pub async fn log(
         .map(|entry| LogRow {
             action: locale.t(&format!("log-action-{}", entry.action.replace('_', "-"))),
             link: target_link(&space, &entry.target),
+            target: target_label(locale, &entry.target),
             entry,
         })
         .collect();
@@ -324,7 +342,8 @@ pub async fn log(
             ((*a).to_owned(), locale.t(&id))
         })
         .collect();
-    let chrome = visit.chrome(locale.t_with("log-title", &[("space", Arg::Text(&space))]));
+    let title = app.get_space(visit.actor(), &space).or_page(&visit)?.title;
+    let chrome = visit.chrome(locale.t_with("log-title", &[("space", Arg::Text(&title))]));
     let page = LogPage {
         chrome: &chrome,
         slug: space,

@@ -97,10 +97,11 @@ pub async fn list(
         .into_iter()
         .map(|proposal| row(visit.locale, &space, proposal))
         .collect();
+    let title = app.get_space(visit.actor(), &space).or_page(&visit)?.title;
     let chrome = visit.chrome(
         visit
             .locale
-            .t_with("proposals-title", &[("space", Arg::Text(&space))]),
+            .t_with("proposals-title", &[("space", Arg::Text(&title))]),
     );
     let page = ListPage {
         chrome: &chrome,
