@@ -550,7 +550,7 @@ pub fn paths_set(patch: &Value) -> Vec<String> {
 
 /// Whether setting `path` touches the locked path `locked` (the same
 /// field, a field inside it, or a field containing it).
-fn touches(path: &str, locked: &str) -> bool {
+pub fn touches(path: &str, locked: &str) -> bool {
     let within =
         |inner: &str, outer: &str| inner == outer || inner.starts_with(&format!("{outer}."));
     within(path, locked) || within(locked, path)

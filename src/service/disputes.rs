@@ -93,6 +93,23 @@ impl App {
             .try_map(|d| self.dispute_view(&d))
     }
 
+    /// One dispute of a space, for those who may see the space.
+    pub fn get_dispute(
+        &self,
+        viewer: Option<&Actor>,
+        space: &str,
+        id: u64,
+    ) -> ServiceResult<DisputeView> {
+        let place = self.place(viewer, space)?;
+        match self.store().dispute(id)? {
+            Some(dispute) if dispute.space == place.slug.as_str() => self.dispute_view(&dispute),
+            _ => Err(ServiceError::NotFound(format!(
+                "{} has no dispute {id}",
+                place.slug
+            ))),
+        }
+    }
+
     pub(super) fn dispute_view(&self, dispute: &Dispute) -> ServiceResult<DisputeView> {
         Ok(DisputeView {
             id: dispute.id,

@@ -2146,7 +2146,11 @@ async fn stewards_and_spaces_inside_come_by_a_vote_from_where_they_belong() {
     assert_eq!(child.status, StatusCode::SEE_OTHER, "{}", child.text);
     let proposal = camille.get(child.location.as_deref().unwrap()).await;
     assert_eq!(proposal.title(), "Créer l’espace «\u{202f}Lyon\u{202f}»");
-    assert!(proposal.text.contains("Un espace «\u{202f}lyon\u{202f}» serait créé"));
+    assert!(
+        proposal
+            .text
+            .contains("Un espace «\u{202f}lyon\u{202f}» serait créé")
+    );
 }
 
 #[tokio::test]

@@ -90,10 +90,7 @@ pub async fn use_power(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let locale = visit.locale;
     let space = form.space.trim();
     let outcome = match form.power.as_str() {
@@ -121,10 +118,9 @@ pub async fn use_power(
     };
     match outcome {
         Ok(message) => render(&app, &visit, Some(message), None, StatusCode::OK),
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let refusal = Refusal::of(locale, &error);
-            render(&app, &visit, None, Some(refusal.sentence()), refusal.status)
+            let (problem, status) = Refusal::shown(&visit, error)?;
+            render(&app, &visit, None, Some(problem), status)
         }
     }
 }

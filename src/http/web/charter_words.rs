@@ -5,7 +5,7 @@
 //! inherited, locked by an enclosing space).
 
 use crate::governance::charter::VoteRule;
-use crate::governance::charter::{Span, Step};
+use crate::governance::charter::{Span, Step, touches};
 use crate::governance::{Charter, Missing};
 use crate::i18n::{Arg, Locale};
 use crate::model::Standing;
@@ -53,7 +53,7 @@ pub fn missing_words(locale: Locale, missing: &Missing) -> String {
 }
 
 /// "20 %", "20%".
-fn percent(locale: Locale, share: f64) -> String {
+pub fn percent(locale: Locale, share: f64) -> String {
     let value = (share * 100.0).round() as u64;
     locale.t_with("percent", &[("n", Arg::Text(&value.to_string()))])
 }
@@ -293,16 +293,11 @@ impl Words<'_> {
 }
 
 /// The name serde gives a unit variant: `public`, `approval`, `stewards`.
-fn serde_plain<T: serde::Serialize>(value: &T) -> String {
+pub fn serde_plain<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-/// Whether `path` is `field` or inside it (`votes.dispute` in `votes`).
-fn within(path: &str, field: &str) -> bool {
-    !path.is_empty() && (path == field || path.starts_with(&format!("{field}.")))
 }
 
 /// Every rule of `charter` in words, grouped; `set_here` and `locked`
@@ -328,12 +323,8 @@ pub fn sections(
             rules: rules
                 .into_iter()
                 .map(|(path, text)| Rule {
-                    set_here: set_here
-                        .iter()
-                        .any(|set| within(set, &path) || within(&path, set)),
-                    locked: locked
-                        .iter()
-                        .any(|lock| within(&path, lock) || within(lock, &path)),
+                    set_here: set_here.iter().any(|set| touches(set, &path)),
+                    locked: locked.iter().any(|lock| touches(&path, lock)),
                     path,
                     text,
                 })

@@ -229,14 +229,14 @@ async fn change(
 }
 
 /// A form that changes something must come from a logged-in visitor's own
-/// page: it carries the session's CSRF token.
-pub fn check_csrf(visit: &Visit, sent: &str) -> Result<(), WebError> {
+/// page: it carries the session's CSRF token. Returns who sent it.
+pub fn check_csrf<'v>(visit: &'v Visit, sent: &str) -> Result<&'v crate::service::Actor, WebError> {
     let Some(auth) = &visit.auth else {
         return Err(WebError::new(visit, ServiceError::Unauthenticated));
     };
     match auth.csrf_token.as_deref() {
         Some(expected) if !sent.is_empty() && crate::auth::token::same_secret(expected, sent) => {
-            Ok(())
+            Ok(&auth.actor)
         }
         _ => Err(WebError::coded(
             visit,

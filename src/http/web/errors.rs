@@ -120,6 +120,16 @@ impl Refusal {
         }
     }
 
+    /// A refusal to show above a form, in one line with its status; an
+    /// internal failure becomes the error page instead.
+    pub fn shown(visit: &Visit, error: ServiceError) -> Result<(String, StatusCode), WebError> {
+        if let ServiceError::Internal(_) = error {
+            return Err(WebError::new(visit, error));
+        }
+        let refusal = Refusal::of(visit.locale, &error);
+        Ok((refusal.sentence(), refusal.status))
+    }
+
     /// The refusal in one line, for forms that show a sentence.
     pub fn sentence(&self) -> String {
         match self.detail.is_empty() {

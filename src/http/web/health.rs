@@ -104,10 +104,7 @@ fn chart(
 fn percent(locale: Locale, share: Option<f64>) -> String {
     share.map_or_else(
         || "—".to_owned(),
-        |s| {
-            let n = (s * 100.0).round() as u64;
-            locale.t_with("percent", &[("n", Arg::Text(&n.to_string()))])
-        },
+        |s| super::charter_words::percent(locale, s),
     )
 }
 
@@ -272,7 +269,10 @@ pub fn target_link(space: &str, target: &str) -> Option<String> {
     match kind {
         "page" => Some(page_url(space, name)),
         "user" => Some(member_url(space, name)),
-        "proposal" => Some(format!("/spaces/{space}/proposals/{name}")),
+        "proposal" => name
+            .parse()
+            .ok()
+            .map(|id| super::proposals::proposal_url(space, id)),
         "space" => Some(format!("/spaces/{name}")),
         "revision" => Some(format!("/spaces/{space}/reviews#revision-{name}")),
         "dispute" => Some(format!("/spaces/{space}/disputes/{name}")),

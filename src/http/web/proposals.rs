@@ -16,25 +16,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::charter_words::{self, Rule, span_words, standing_name};
+use super::charter_words::{self, Rule, serde_plain, span_words, standing_name};
 use super::chrome::{Chrome, Visit};
 use super::edit::check_csrf;
 use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
+use super::spaces::STANDINGS;
+use crate::governance::charter::touches;
 use crate::governance::{Charter, Span};
 use crate::i18n::{Arg, Locale};
-use crate::model::{Choice, ErrorCode, ProposalKind, ProposalState, Standing};
+use crate::model::{Choice, ErrorCode, ProposalKind, ProposalState};
 use crate::service::{App, ListRequest, ProposalRequest, ProposalView, ServiceError};
 
-fn plain<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// `/spaces/{space}/proposals/{id}`.
-fn proposal_url(space: &str, id: u64) -> String {
+pub(super) fn proposal_url(space: &str, id: u64) -> String {
     format!("/spaces/{space}/proposals/{id}")
 }
 
@@ -48,8 +43,8 @@ pub struct ProposalRow {
 fn row(locale: Locale, space: &str, proposal: ProposalView) -> ProposalRow {
     ProposalRow {
         url: proposal_url(space, proposal.id),
-        kind: locale.t(&format!("proposal-kind-{}", plain(&proposal.kind))),
-        state: locale.t(&format!("proposal-state-{}", plain(&proposal.state))),
+        kind: locale.t(&format!("proposal-kind-{}", serde_plain(&proposal.kind))),
+        state: locale.t(&format!("proposal-state-{}", serde_plain(&proposal.state))),
         proposal,
     }
 }
@@ -199,13 +194,7 @@ fn charter_changes(
     let open = proposal.state == ProposalState::Open;
     words(&proposed)
         .into_iter()
-        .filter(|rule| {
-            touched.iter().any(|path| {
-                *path == rule.path
-                    || path.starts_with(&format!("{}.", rule.path))
-                    || rule.path.starts_with(&format!("{path}."))
-            })
-        })
+        .filter(|rule| touched.iter().any(|path| touches(path, &rule.path)))
         .map(|rule| RuleChange {
             now: before
                 .get(&rule.path)
@@ -287,7 +276,7 @@ async fn render_proposal(
             .votes
             .iter()
             .find(|(user, _)| user.eq_ignore_ascii_case(&actor.username))
-            .map(|(_, choice)| plain(choice))
+            .map(|(_, choice)| serde_plain(choice))
     });
     let choices = ["yes", "no", "abstain"]
         .into_iter()
@@ -345,10 +334,7 @@ pub async fn vote(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let choice = match form.choice.as_str() {
         "yes" => Choice::Yes,
         "no" => Choice::No,
@@ -363,11 +349,9 @@ pub async fn vote(
     };
     match app.vote(actor, &space, id, choice).await {
         Ok(_) => Ok(Redirect::to(&proposal_url(&space, id)).into_response()),
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let refusal = Refusal::of(visit.locale, &error);
-            let problem = Some(refusal.sentence());
-            render_proposal(&app, &visit, &space, id, problem, refusal.status).await
+            let (problem, status) = Refusal::shown(&visit, error)?;
+            render_proposal(&app, &visit, &space, id, Some(problem), status).await
         }
     }
 }
@@ -386,13 +370,6 @@ pub struct Field {
     pub error: Option<String>,
 }
 
-const STANDINGS: [Standing; 4] = [
-    Standing::Newcomer,
-    Standing::Contributor,
-    Standing::Reviewer,
-    Standing::Steward,
-];
-
 /// The fields the form edits, with the charter's current values.
 fn fields(locale: Locale, charter: &Charter, locked: &[String]) -> Vec<Field> {
     let standings: Vec<(String, String)> = STANDINGS
@@ -406,9 +383,7 @@ fn fields(locale: Locale, charter: &Charter, locked: &[String]) -> Vec<Field> {
             .collect()
     };
     let field = |path: &str, value: String, choices: Vec<(String, String)>, numeric: bool| {
-        let is_locked = locked
-            .iter()
-            .any(|lock| path == lock || path.starts_with(&format!("{lock}.")));
+        let is_locked = locked.iter().any(|lock| touches(path, lock));
         Field {
             label: locale.t(&format!("charter-field-{}", path.replace(['.', '_'], "-"))),
             path: path.to_owned(),
@@ -423,13 +398,13 @@ fn fields(locale: Locale, charter: &Charter, locked: &[String]) -> Vec<Field> {
     vec![
         field(
             "visibility",
-            plain(&charter.visibility),
+            serde_plain(&charter.visibility),
             options(&["public", "members"], "charter-choice-"),
             false,
         ),
         field(
             "join",
-            plain(&charter.join),
+            serde_plain(&charter.join),
             options(&["open", "approval", "invite"], "charter-choice-"),
             false,
         ),
@@ -578,10 +553,7 @@ pub async fn propose_charter_change(
 ) -> Result<Response, WebError> {
     let Form(sent) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, sent.get("csrf").map_or("", String::as_str))?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, sent.get("csrf").map_or("", String::as_str))?;
     let overview = app.charter_overview(Some(actor), &space).or_page(&visit)?;
     let mut fields = fields(visit.locale, &overview.charter, &overview.locked_above);
     let mut patch = Map::new();
@@ -612,7 +584,6 @@ pub async fn propose_charter_change(
     };
     match outcome {
         Ok(proposal) => Ok(Redirect::to(&proposal_url(&space, proposal.id)).into_response()),
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
             if let ServiceError::Charter(charter_error) = &error {
                 let wrong = charter_error.field();
@@ -622,16 +593,15 @@ pub async fn propose_charter_change(
                     }
                 }
             }
-            let refusal = Refusal::of(visit.locale, &error);
-            let problem = Some(refusal.sentence());
+            let (problem, status) = Refusal::shown(&visit, error)?;
             render_charter_form(
                 &visit,
                 &space,
                 fields,
                 title,
                 rationale,
-                problem,
-                refusal.status,
+                Some(problem),
+                status,
             )
         }
     }
@@ -651,26 +621,6 @@ fn time_left(locale: Locale, seconds: u64) -> String {
 }
 
 /// The disputed page's open dispute `id`, as the viewer may see it.
-fn dispute_of(
-    app: &App,
-    visit: &Visit,
-    space: &str,
-    id: u64,
-) -> Result<crate::service::DisputeView, WebError> {
-    let list = ListRequest::new(None, Some(500)).or_page(visit)?;
-    app.list_disputes(visit.actor(), space, None, list)
-        .or_page(visit)?
-        .items
-        .into_iter()
-        .find(|dispute| dispute.id == id)
-        .ok_or_else(|| {
-            WebError::new(
-                visit,
-                ServiceError::NotFound(format!("{space} has no dispute {id}")),
-            )
-        })
-}
-
 /// For a dispute proposal rolling a page back: the changes it would make.
 async fn rollback_diff(
     app: &App,
@@ -685,7 +635,7 @@ async fn rollback_diff(
     ) else {
         return Vec::new();
     };
-    let Ok(dispute) = dispute_of(app, visit, space, dispute) else {
+    let Ok(dispute) = app.get_dispute(visit.actor(), space, dispute) else {
         return Vec::new();
     };
     let Ok(page) = app.read_page(visit.actor(), space, &dispute.slug).await else {
@@ -737,7 +687,7 @@ fn render_dispute(
     problem: Option<String>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let dispute = dispute_of(app, visit, space, id)?;
+    let dispute = app.get_dispute(visit.actor(), space, id).or_page(visit)?;
     let revisions = app
         .page_history(visit.actor(), space, &dispute.slug, None, Some(50))
         .or_page(visit)?
@@ -784,10 +734,7 @@ pub async fn settle(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let payload = match form.outcome.as_str() {
         "rollback" => {
             let revision: u64 = form.revision.trim().parse().map_err(|_| {
@@ -809,11 +756,9 @@ pub async fn settle(
     };
     match app.open_proposal(actor, &space, request).await {
         Ok(proposal) => Ok(Redirect::to(&proposal_url(&space, proposal.id)).into_response()),
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let refusal = Refusal::of(visit.locale, &error);
-            let status = refusal.status;
-            render_dispute(&app, &visit, &space, id, Some(refusal.sentence()), status)
+            let (problem, status) = Refusal::shown(&visit, error)?;
+            render_dispute(&app, &visit, &space, id, Some(problem), status)
         }
     }
 }

@@ -21,9 +21,7 @@ use super::html_response;
 use crate::diff::ReadableHunk;
 use crate::governance::SpaceAction;
 use crate::model::{ErrorCode, RevisionState};
-use crate::service::{
-    App, DecisionKind, ListRequest, ReviewDecision, ReviewItemView, ServiceError,
-};
+use crate::service::{App, DecisionKind, ListRequest, ReviewDecision, ReviewItemView};
 
 /// One pending revision as the queue shows it.
 pub struct QueueItem {
@@ -137,10 +135,7 @@ pub async fn review(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let revision: u64 =
         form.revision.trim().parse().map_err(|_| {
             WebError::coded(&visit, ErrorCode::InvalidInput, "revision is a number")
@@ -155,11 +150,9 @@ pub async fn review(
                 let message = Some(locale.t("member-reported"));
                 render_queue(&app, &visit, &space, message, None, StatusCode::OK).await
             }
-            Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
             Err(error) => {
-                let refusal = Refusal::of(locale, &error);
-                let problem = Some(refusal.sentence());
-                render_queue(&app, &visit, &space, None, problem, refusal.status).await
+                let (problem, status) = Refusal::shown(&visit, error)?;
+                render_queue(&app, &visit, &space, None, Some(problem), status).await
             }
         };
     }
@@ -193,11 +186,9 @@ pub async fn review(
             };
             render_queue(&app, &visit, &space, Some(message), None, StatusCode::OK).await
         }
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let refusal = Refusal::of(locale, &error);
-            let problem = Some(refusal.sentence());
-            render_queue(&app, &visit, &space, None, problem, refusal.status).await
+            let (problem, status) = Refusal::shown(&visit, error)?;
+            render_queue(&app, &visit, &space, None, Some(problem), status).await
         }
     }
 }

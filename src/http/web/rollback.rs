@@ -15,7 +15,7 @@ use super::edit::check_csrf;
 use super::errors::{OrPage, Refusal, WebError};
 use super::html_response;
 use crate::model::ErrorCode;
-use crate::service::{App, RollbackRequest, RollbackView, ServiceError};
+use crate::service::{App, RollbackRequest, RollbackView};
 
 #[derive(Deserialize, Default)]
 pub struct RollbackForm {
@@ -94,10 +94,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let since = form.since.trim();
     // A browser's datetime-local has no zone nor seconds: read it as UTC.
     let since = match since.len() {
@@ -113,11 +110,9 @@ pub async fn submit(
     };
     match app.mass_rollback(actor, &space, request).await {
         Ok(result) => render(&visit, &space, form, Some(result), None, StatusCode::OK),
-        Err(error @ ServiceError::Internal(_)) => Err(WebError::new(&visit, error)),
         Err(error) => {
-            let refusal = Refusal::of(visit.locale, &error);
-            let status = refusal.status;
-            render(&visit, &space, form, None, Some(refusal.sentence()), status)
+            let (problem, status) = Refusal::shown(&visit, error)?;
+            render(&visit, &space, form, None, Some(problem), status)
         }
     }
 }

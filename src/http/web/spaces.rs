@@ -38,7 +38,7 @@ pub fn member_url(space: &str, user: &str) -> String {
 }
 
 /// Every standing, lowest first.
-const STANDINGS: [Standing; 4] = [
+pub(super) const STANDINGS: [Standing; 4] = [
     Standing::Newcomer,
     Standing::Contributor,
     Standing::Reviewer,
@@ -50,15 +50,6 @@ fn may(actions: &BTreeMap<SpaceAction, ActionView>, action: SpaceAction) -> bool
     actions
         .get(&action)
         .is_some_and(|view| view.decision != DecisionKind::Deny)
-}
-
-/// Signs a refusal shown above a form: its title, help and detail.
-fn problem_of(visit: &Visit, error: ServiceError) -> Result<(String, StatusCode), WebError> {
-    if let ServiceError::Internal(_) = error {
-        return Err(WebError::new(visit, error));
-    }
-    let refusal = Refusal::of(visit.locale, &error);
-    Ok((refusal.sentence(), refusal.status))
 }
 
 #[derive(Template)]
@@ -116,10 +107,7 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let parent = Some(form.parent.trim()).filter(|p| !p.is_empty());
     let created = app
         .create_space(actor, form.slug.trim(), &form.title, parent, None)
@@ -138,13 +126,13 @@ pub async fn create(
             };
             let proposal = app.open_proposal(actor, parent, request).await;
             return match proposal {
-                Ok(proposal) => Ok(Redirect::to(&format!(
-                    "/spaces/{parent}/proposals/{}",
-                    proposal.id
+                Ok(proposal) => Ok(Redirect::to(&super::proposals::proposal_url(
+                    parent,
+                    proposal.id,
                 ))
                 .into_response()),
                 Err(error) => {
-                    let (problem, status) = problem_of(&visit, error)?;
+                    let (problem, status) = Refusal::shown(&visit, error)?;
                     render_directory(&app, &visit, form, Some(problem), status)
                 }
             };
@@ -154,7 +142,7 @@ pub async fn create(
     match created {
         Ok(space) => Ok(Redirect::to(&space_url(&space.slug)).into_response()),
         Err(error) => {
-            let (problem, status) = problem_of(&visit, error)?;
+            let (problem, status) = Refusal::shown(&visit, error)?;
             render_directory(&app, &visit, form, Some(problem), status)
         }
     }
@@ -303,10 +291,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let outcome = match form.action.as_str() {
         "join" => app.join_space(actor, &space).await.map(|joined| {
             if joined.requested {
@@ -329,7 +314,7 @@ pub async fn submit(
             render_home(&app, &visit, &space, None, Some(message), StatusCode::OK).await
         }
         Err(error) => {
-            let (problem, status) = problem_of(&visit, error)?;
+            let (problem, status) = Refusal::shown(&visit, error)?;
             render_home(&app, &visit, &space, Some(problem), None, status).await
         }
     }
@@ -589,10 +574,7 @@ pub async fn member_submit(
 ) -> Result<Response, WebError> {
     let Form(form) =
         form.map_err(|r| WebError::coded(&visit, ErrorCode::InvalidInput, r.body_text()))?;
-    check_csrf(&visit, &form.csrf)?;
-    let Some(actor) = visit.actor() else {
-        return Err(WebError::new(&visit, ServiceError::Unauthenticated));
-    };
+    let actor = check_csrf(&visit, &form.csrf)?;
     let reason = form.reason.trim();
     let done = match form.action.as_str() {
         "report" => Some(
@@ -614,7 +596,7 @@ pub async fn member_submit(
         let shown = match done {
             Ok(message) => (Some(message), None),
             Err(error) => {
-                let (problem, status) = problem_of(&visit, error)?;
+                let (problem, status) = Refusal::shown(&visit, error)?;
                 return render_member(&app, &visit, &space, &user, (None, Some(problem)), status);
             }
         };
@@ -635,10 +617,10 @@ pub async fn member_submit(
         };
         return match app.open_proposal(actor, &space, request).await {
             Ok(proposal) => Ok(
-                Redirect::to(&format!("/spaces/{space}/proposals/{}", proposal.id)).into_response(),
+                Redirect::to(&super::proposals::proposal_url(&space, proposal.id)).into_response(),
             ),
             Err(error) => {
-                let (problem, status) = problem_of(&visit, error)?;
+                let (problem, status) = Refusal::shown(&visit, error)?;
                 render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
             }
         };
@@ -649,10 +631,10 @@ pub async fn member_submit(
         })?;
         return match app.appeal(actor, &space, id, form.reason.trim()).await {
             Ok(proposal) => Ok(
-                Redirect::to(&format!("/spaces/{space}/proposals/{}", proposal.id)).into_response(),
+                Redirect::to(&super::proposals::proposal_url(&space, proposal.id)).into_response(),
             ),
             Err(error) => {
-                let (problem, status) = problem_of(&visit, error)?;
+                let (problem, status) = Refusal::shown(&visit, error)?;
                 render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
             }
         };
@@ -669,7 +651,7 @@ pub async fn member_submit(
     match app.appoint(actor, &space, &user, standing, reason).await {
         Ok(_) => Ok(Redirect::to(&member_url(&space, &user)).into_response()),
         Err(error) => {
-            let (problem, status) = problem_of(&visit, error)?;
+            let (problem, status) = Refusal::shown(&visit, error)?;
             render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
         }
     }
