@@ -2282,3 +2282,162 @@ async fn members_who_do_not_review_report_a_waiting_revision() {
             .contains("1 signalement vise cette révision")
     );
 }
+
+#[tokio::test]
+async fn a_space_starts_with_its_first_rules_and_every_rule_can_be_proposed() {
+    let app = wiki_with_a_page().await;
+    let sofia = Browser::new(&app, "fr");
+    sofia.register_and_log_in("sofia").await;
+    let directory = sofia.get("/spaces").await;
+    let csrf = directory.field("csrf");
+    // Not a number: said in words, the form keeps what was typed.
+    let refused = sofia
+        .post(
+            "/spaces",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Tiers-lieux"),
+                ("slug", "tiers-lieux"),
+                ("approvals", "deux"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+    assert!(!refused.texts(".error-summary").concat().is_empty());
+    assert_eq!(refused.field("approvals"), "deux");
+    let created = sofia
+        .post(
+            "/spaces",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Tiers-lieux"),
+                ("slug", "tiers-lieux"),
+                ("join", "approval"),
+                ("approvals", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let charter = sofia.get("/spaces/tiers-lieux/charter").await;
+    let text = charter.texts("#rule-edit\\.approvals_required").concat();
+    assert!(text.contains("2 approbations"), "{text}");
+    assert!(text.contains("fixée par cet espace"), "{text}");
+
+    // The form covers every rule, grouped: votes, limits, the ladder.
+    let form = sofia
+        .get("/spaces/tiers-lieux/proposals/new?protect=Accueil")
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let legends = form.texts("fieldset legend");
+    for legend in [
+        "Vote sur un litige",
+        "Limites de modifications",
+        "Sanctions graduées",
+    ] {
+        assert!(legends.iter().any(|l| l == legend), "{legends:?}");
+    }
+    assert_eq!(form.field("votes.dispute.quorum"), "30");
+    let english = Browser::new(&app, "en");
+    english.register_and_log_in("sam").await;
+    let in_english = english.get("/spaces/tiers-lieux/proposals/new").await;
+    assert!(
+        in_english
+            .texts("fieldset legend")
+            .iter()
+            .any(|l| l == "Vote on a dispute")
+    );
+    assert_eq!(form.field("rate_limits.newcomer"), "10/h");
+    assert_eq!(
+        form.select("select[name='protection.pages.Accueil']").len(),
+        1
+    );
+    let csrf = form.field("csrf");
+    let opened = sofia
+        .post(
+            "/spaces/tiers-lieux/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Des règles plus douces"),
+                ("votes.dispute.quorum", "50 %"),
+                ("rate_limits.newcomer", "20/h"),
+                ("rate_limits.contributor", "120/h"),
+                ("sanctions.ladder", "warning, suspension:1d,ban"),
+                ("protection.pages.Accueil", "reviewer"),
+            ],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let url = opened.location.unwrap();
+    let id = url.rsplit('/').next().unwrap();
+    let api = app
+        .get(&format!("/api/v1/spaces/tiers-lieux/proposals/{id}"))
+        .await;
+    let proposal = crate::support::json_of(api).await;
+    assert_eq!(
+        proposal["payload"]["patch"],
+        serde_json::json!({
+            "votes": {"dispute": {"quorum": 0.5}},
+            "rate_limits": {"newcomer": "20/h"},
+            "sanctions": {"ladder": ["warning", "suspension:1d", "ban"]},
+            "protection": {"pages": {"Accueil": "reviewer"}},
+        })
+    );
+    // A ladder the engine refuses is explained next to its field.
+    let invalid = sofia
+        .post(
+            "/spaces/tiers-lieux/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Une échelle étrange"),
+                ("sanctions.ladder", "warning, pilori"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST, "{}", invalid.text);
+    assert_eq!(
+        invalid
+            .attr("input[name='sanctions.ladder']", "aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(invalid.field("sanctions.ladder"), "warning, pilori");
+    assert!(
+        invalid
+            .texts(".field-error")
+            .concat()
+            .contains("Au moins un échelon parmi warning")
+    );
+    // Taking the newcomers' limit away while contributors keep theirs: the
+    // rule is explained in place.
+    let unlimited = sofia
+        .post(
+            "/spaces/tiers-lieux/proposals/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Sans limite"),
+                ("rate_limits.newcomer", ""),
+            ],
+        )
+        .await;
+    assert_eq!(unlimited.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unlimited
+            .texts(".field-error")
+            .concat()
+            .contains("un statut sans limite")
+    );
+
+    // A page's tools say who may edit it, and lead to protecting it.
+    let info = sofia
+        .get("/wiki/main/%C3%89conomie_sociale?action=info")
+        .await;
+    assert!(
+        info.texts("#protection + p")
+            .concat()
+            .contains("demande le statut")
+    );
+    assert_eq!(
+        info.attr("a[href*='protect=']", "href").as_deref(),
+        Some("/spaces/main/proposals/new?protect=%C3%89conomie_sociale")
+    );
+}

@@ -38,6 +38,27 @@ pub fn span_words(locale: Locale, span: Span) -> String {
     locale.t_count(&format!("span-{unit}"), count as i64)
 }
 
+/// Who may edit `page` under `charter`, in words: its own protection, or
+/// the space's default.
+pub fn page_protection_words(locale: Locale, charter: &Charter, page: &str) -> String {
+    match charter.protection.pages.get(page) {
+        Some(own) => locale.t_with(
+            "rule-protection-page",
+            &[
+                ("page", Arg::Text(&page.replace('_', " "))),
+                ("standing", Arg::Text(&standing_name(locale, *own))),
+            ],
+        ),
+        None => locale.t_with(
+            "rule-protection-default",
+            &[(
+                "standing",
+                Arg::Text(&standing_name(locale, charter.protection.default)),
+            )],
+        ),
+    }
+}
+
 /// What a member lacks for the next standing, in words.
 pub fn missing_words(locale: Locale, missing: &Missing) -> String {
     match missing {

@@ -12,6 +12,7 @@
 mod account;
 mod admin;
 mod assets;
+mod charter_form;
 mod charter_words;
 mod chrome;
 mod edit;
@@ -72,7 +73,7 @@ pub fn routes() -> Router<App> {
         .route("/spaces/{space}/proposals", get(proposals::list))
         .route(
             "/spaces/{space}/proposals/new",
-            get(proposals::charter_form).post(proposals::propose_charter_change),
+            get(charter_form::charter_form).post(charter_form::propose_charter_change),
         )
         .route(
             "/spaces/{space}/proposals/{id}",

@@ -361,6 +361,10 @@ struct Info<'a> {
     page: &'a PageView,
     tools: Tools,
     backlinks: Vec<PageRefView>,
+    /// Who may edit the page, in words, from the charter.
+    protection: String,
+    /// Where to propose protecting the page (logged-in visitors).
+    protect_url: Option<String>,
 }
 
 /// `?action=info`: what links here, and the page's dates.
@@ -373,6 +377,12 @@ async fn info(app: &App, visit: &Visit, space: &str, slug: &str) -> Result<Respo
         .backlinks(visit.actor(), space, &page.slug, None, Some(200))
         .or_page(visit)?
         .items;
+    let charter = app
+        .charter_overview(visit.actor(), space)
+        .or_page(visit)?
+        .charter;
+    let protection =
+        super::charter_words::page_protection_words(visit.locale, &charter, &page.slug);
     let chrome = visit.chrome(visit.locale.t_with(
         "info-title",
         &[("title", crate::i18n::Arg::Text(&page.title))],
@@ -380,6 +390,13 @@ async fn info(app: &App, visit: &Visit, space: &str, slug: &str) -> Result<Respo
     let template = Info {
         chrome: &chrome,
         tools: Tools::for_visit(app, visit, &page),
+        protect_url: visit.auth.as_ref().map(|_| {
+            format!(
+                "/spaces/{space}/proposals/new?protect={}",
+                super::chrome::encode_query(&page.slug)
+            )
+        }),
+        protection,
         page: &page,
         backlinks,
     };

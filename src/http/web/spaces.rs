@@ -72,6 +72,44 @@ pub struct NewSpaceForm {
     title: String,
     #[serde(default)]
     parent: String,
+    /// First rules, empty to inherit: visibility, join, approvals.
+    #[serde(default)]
+    visibility: String,
+    #[serde(default)]
+    join: String,
+    #[serde(default)]
+    approvals: String,
+    #[serde(default)]
+    promotion: String,
+}
+
+impl NewSpaceForm {
+    /// The charter patch of the first rules chosen; `None` inherits all.
+    fn charter(&self) -> Option<serde_json::Value> {
+        let mut patch = serde_json::Map::new();
+        for (key, value) in [("visibility", &self.visibility), ("join", &self.join)] {
+            if !value.trim().is_empty() {
+                patch.insert(key.to_owned(), serde_json::json!(value.trim()));
+            }
+        }
+        // A number, or the text as typed for the engine to refuse in words.
+        let number = |text: &str| {
+            text.parse::<u64>()
+                .map_or_else(|_| serde_json::json!(text), |n| serde_json::json!(n))
+        };
+        for (section, key, value) in [
+            ("edit", "approvals_required", self.approvals.trim()),
+            ("promotion", "accepted_edits", self.promotion.trim()),
+        ] {
+            if !value.is_empty() {
+                patch.insert(
+                    section.to_owned(),
+                    serde_json::json!({ key: number(value) }),
+                );
+            }
+        }
+        (!patch.is_empty()).then_some(serde_json::Value::Object(patch))
+    }
 }
 
 /// `/spaces`: every space the visitor may see, as a tree.
@@ -110,7 +148,7 @@ pub async fn create(
     let actor = check_csrf(&visit, &form.csrf)?;
     let parent = Some(form.parent.trim()).filter(|p| !p.is_empty());
     let created = app
-        .create_space(actor, form.slug.trim(), &form.title, parent, None)
+        .create_space(actor, form.slug.trim(), &form.title, parent, form.charter())
         .await;
     let created = match (created, parent) {
         // The parent's charter creates spaces inside by a vote: propose it.
@@ -122,7 +160,11 @@ pub async fn create(
                     &[("title", Arg::Text(form.title.trim()))],
                 ),
                 rationale: None,
-                payload: serde_json::json!({"slug": form.slug.trim(), "title": form.title.trim()}),
+                payload: serde_json::json!({
+                    "slug": form.slug.trim(),
+                    "title": form.title.trim(),
+                    "charter": form.charter(),
+                }),
             };
             let proposal = app.open_proposal(actor, parent, request).await;
             return match proposal {
