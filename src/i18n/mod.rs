@@ -349,6 +349,9 @@ mod tests {
                     "highest",
                     "week",
                     "id",
+                    "date",
+                    "by",
+                    "reason",
                 ] {
                     args.set(name, FluentValue::from(1));
                 }

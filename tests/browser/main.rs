@@ -666,6 +666,12 @@ async fn the_commons_governs_itself_in_the_browser() {
         type_into(&client, "#appoint-reason", "relit depuis longtemps").await;
         click(&client, "#appoint-reason ~ button[type=submit]").await;
         wait_for_text(&client, ".facts dd strong", "relecteur").await;
+        let why = text_of(&client, ".facts").await;
+        assert!(
+            why.contains("Nomination au statut relecteur par sofia")
+                && why.contains("relit depuis longtemps"),
+            "{why}"
+        );
     }
     sofia.appoint("tiers-lieux", "victor", "contributor").await;
     log_out(&client).await;
@@ -734,7 +740,7 @@ async fn the_commons_governs_itself_in_the_browser() {
     assert_eq!(text_of(&client, ".facts dd strong").await, "contributeur");
     let why = text_of(&client, ".facts").await;
     assert!(why.contains("1 modification"), "{why}");
-    eprintln!("why: {why}");
+    assert!(why.contains("Promotion le"), "{why}");
     album.check(&client, "member").await;
 
     // She proposes a change of the charter; the members pass it by vote.
@@ -879,6 +885,16 @@ async fn the_commons_governs_itself_in_the_browser() {
         .await
         .unwrap();
     assert_eq!(next.as_deref(), Some("probation:7d"));
+    client
+        .goto(&at(&format!("{space}/sanctions")))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&client, ".sanctions-table")
+            .await
+            .contains("Vandalisme de deux pages")
+    );
+    album.check(&client, "sanctions").await;
     client
         .goto(&at(&format!("{space}/rollback")))
         .await

@@ -979,6 +979,36 @@ async fn spaces_are_created_joined_explained_and_left_from_the_browser() {
             .contains("L’espace existe")
     );
     assert_eq!(again.field("title"), "Encore");
+    // The space's home page describes it: its first paragraph shows on the
+    // space's home.
+    let edit = camille
+        .get("/wiki/donnees-ouvertes/Accueil?action=edit")
+        .await;
+    let saved = camille
+        .submit(
+            "/wiki/donnees-ouvertes/Accueil",
+            &edit,
+            "# Accueil\n\nLes données publiques de la ville, ouvertes à tous.\n\n## Jeux\n\nBudget, transports.\n",
+            "save",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let home = camille.get("/spaces/donnees-ouvertes").await;
+    assert_eq!(
+        home.texts(".space-home .lead"),
+        ["Les données publiques de la ville, ouvertes à tous."]
+    );
+
+    // Her standing says how she came by it.
+    let founder = camille
+        .get("/spaces/donnees-ouvertes/members/camille2")
+        .await;
+    assert!(
+        founder
+            .texts(".facts dd")
+            .concat()
+            .contains("Création de l’espace, le ")
+    );
 
     // A newcomer, in English, joins from the space's home.
     let amina = Browser::new(&app, "en");
@@ -1946,6 +1976,21 @@ async fn members_report_and_stewards_sanction_along_the_ladder() {
             .await;
         assert_eq!(issued.status, StatusCode::OK, "{step}: {}", issued.text);
     }
+    // The public record, newest first, in words; readable by anyone.
+    let record = Browser::new(&app, "en")
+        .get("/spaces/quartier/sanctions")
+        .await;
+    assert_eq!(record.status, StatusCode::OK);
+    let rows = record.texts(".sanctions-table tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows[0].contains("suspension") && rows[0].contains("in force"),
+        "{rows:?}"
+    );
+    assert!(
+        rows[2].contains("warning") && rows[2].contains("on record"),
+        "{rows:?}"
+    );
     let amina = Browser::new(&app, "fr");
     amina
         .post("/login", &[("username", "amina"), ("password", PASSWORD)])

@@ -492,6 +492,25 @@ member-edit-count = { $count ->
    *[other] { $n } edits
 }
 member-rule = Why
+member-why-appointed = Appointed { $standing } by { $by } on { $date }.
+member-why-voted = Made { $standing } by a vote of the members on { $date }.
+member-why-promoted = Promoted on { $date } by the charter's rule: enough accepted edits and time as a member.
+member-why-founded = Created the space on { $date }: whoever creates a space is its steward.
+member-why-reason = Reason: “{ $reason }”.
+space-sanctions = Sanctions
+sanctions-title = Sanctions in { $space }
+sanctions-explain = The public record of the sanctions issued in the space, newest first: who, which step of the ladder, why, by whom and until when.
+sanctions-none = No sanction was issued here.
+sanctions-ladder = The sanction ladder
+sanctions-step = Step
+sanctions-from = From
+sanctions-until = Until
+sanctions-lifted = lifted
+sanctions-in-force = in force
+sanctions-over = over
+sanctions-recorded = on record
+sanctions-appeal = the appeal
+sanctions-older = Older sanctions
 member-next = Next: { $standing }
 member-progress-edits = Accepted edits
 member-progress-days = Days as a member

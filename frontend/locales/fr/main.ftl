@@ -492,6 +492,25 @@ member-edit-count = { $count ->
    *[other] { $n } modifications
 }
 member-rule = Pourquoi
+member-why-appointed = Nomination au statut { $standing } par { $by }, le { $date }.
+member-why-voted = Statut { $standing } accordé par un vote des membres, le { $date }.
+member-why-promoted = Promotion le { $date }, par la règle de la charte : assez de modifications acceptées et d’ancienneté.
+member-why-founded = Création de l’espace, le { $date } : qui crée un espace en est l’intendant.
+member-why-reason = Motif : « { $reason } ».
+space-sanctions = Sanctions
+sanctions-title = Sanctions dans { $space }
+sanctions-explain = Le registre public des sanctions prononcées dans l’espace, des plus récentes aux plus anciennes : qui, quelle étape de l’échelle, pourquoi, par qui et jusqu’à quand.
+sanctions-none = Aucune sanction n’a été prononcée ici.
+sanctions-ladder = L’échelle des sanctions
+sanctions-step = Étape
+sanctions-from = Depuis
+sanctions-until = Jusqu’au
+sanctions-lifted = levée
+sanctions-in-force = en vigueur
+sanctions-over = terminée
+sanctions-recorded = inscrit
+sanctions-appeal = l’appel
+sanctions-older = Sanctions plus anciennes
 member-next = Étape suivante : { $standing }
 member-progress-edits = Modifications acceptées
 member-progress-days = Jours d’ancienneté

@@ -24,6 +24,7 @@ mod proposals;
 mod read;
 mod reviews;
 mod rollback;
+mod sanctions;
 mod search;
 mod spaces;
 
@@ -70,6 +71,7 @@ pub fn routes() -> Router<App> {
             "/spaces/{space}/disputes/{id}",
             get(proposals::dispute).post(proposals::settle),
         )
+        .route("/spaces/{space}/sanctions", get(sanctions::record))
         .route("/spaces/{space}/proposals", get(proposals::list))
         .route(
             "/spaces/{space}/proposals/new",

@@ -197,6 +197,8 @@ struct SpacePage<'a> {
     slug: String,
     parent: Option<String>,
     home_url: String,
+    /// What the space is about: its home page's summary or first paragraph.
+    description: Option<String>,
     children: Vec<SpaceSummary>,
     members: Vec<(MemberView, String)>,
     pages: Vec<(String, String)>,
@@ -215,6 +217,36 @@ struct SpacePage<'a> {
     child_by_vote: bool,
     problem: Option<String>,
     message: Option<String>,
+}
+
+/// The most a description says before it stops at a word.
+const DESCRIPTION_CHARS: usize = 400;
+
+/// A space's description, from its home page: the front matter's
+/// `summary`, else the first paragraph, cut at a word past 400 characters.
+fn description_of(home: &crate::service::PageView) -> Option<String> {
+    let text = match &home.summary {
+        Some(summary) => summary.trim().to_owned(),
+        None => {
+            let plain = crate::render::plain_text(&home.markdown);
+            plain
+                .body
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        }
+    };
+    if text.is_empty() {
+        return None;
+    }
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return Some(text);
+    }
+    let cut: String = text.chars().take(DESCRIPTION_CHARS).collect();
+    let at_word = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    Some(format!("{at_word}…"))
 }
 
 /// `/spaces/{space}`: a space's home.
@@ -267,6 +299,15 @@ async fn render_home(
         .find(|home| pages.iter().any(|(url, _)| *url == page_url(&slug, home)))
         .map_or_else(|| visit.locale.t("home-page-slug"), str::to_owned);
     let home_url = page_url(&slug, &home_slug);
+    let has_home = pages.iter().any(|(url, _)| *url == home_url);
+    let description = if has_home {
+        app.read_page(viewer, &slug, &home_slug)
+            .await
+            .ok()
+            .and_then(|home| description_of(&home))
+    } else {
+        None
+    };
     let query = ChangesQuery {
         space: Some(slug.clone()),
         limit: Some(10),
@@ -295,6 +336,7 @@ async fn render_home(
         chrome: &chrome,
         parent: detail.parent.clone(),
         home_url,
+        description,
         children,
         members,
         pages,
@@ -462,6 +504,65 @@ pub async fn member(
     render_member(&app, &visit, &space, &user, (None, None), StatusCode::OK)
 }
 
+/// How the member came by their standing here, from the governance log:
+/// appointed by whom (and why), granted by a vote, promoted by the
+/// charter's rule, or founder. `None` when the log says nothing of it (a
+/// standing inherited, or older than the entries scanned): the page then
+/// says the rule behind the standing.
+fn standing_story(
+    app: &App,
+    visit: &Visit,
+    space: &str,
+    user: &str,
+    standing: Standing,
+) -> Option<String> {
+    let filter = crate::service::LogFilter {
+        action: None,
+        user: Some(user.to_owned()),
+    };
+    let entries = app
+        .governance_log(visit.actor(), space, None, Some(100), &filter)
+        .ok()?
+        .items;
+    let target = format!("user:{}", user.to_lowercase());
+    let entry = entries.into_iter().find(|entry| {
+        let about_them = entry.target.to_lowercase() == target;
+        match entry.action.as_str() {
+            "standing_change" | "promotion" => about_them,
+            "space_create" => entry
+                .actor
+                .as_deref()
+                .is_some_and(|actor| actor.eq_ignore_ascii_case(user)),
+            _ => false,
+        }
+    })?;
+    let locale = visit.locale;
+    let date = locale.date(entry.at);
+    let name = standing_name(locale, standing);
+    let story = match (entry.action.as_str(), entry.actor.as_deref()) {
+        ("space_create", _) => locale.t_with("member-why-founded", &[("date", Arg::Text(&date))]),
+        ("promotion", _) => locale.t_with("member-why-promoted", &[("date", Arg::Text(&date))]),
+        ("standing_change", Some(by)) => locale.t_with(
+            "member-why-appointed",
+            &[
+                ("standing", Arg::Text(&name)),
+                ("by", Arg::Text(by)),
+                ("date", Arg::Text(&date)),
+            ],
+        ),
+        _ => locale.t_with(
+            "member-why-voted",
+            &[("standing", Arg::Text(&name)), ("date", Arg::Text(&date))],
+        ),
+    };
+    let reason = entry.reason.trim();
+    if entry.action == "standing_change" && entry.actor.is_some() && !reason.is_empty() {
+        let said = locale.t_with("member-why-reason", &[("reason", Arg::Text(reason))]);
+        return Some(format!("{story} {said}"));
+    }
+    Some(story)
+}
+
 fn render_member(
     app: &App,
     visit: &Visit,
@@ -556,7 +657,8 @@ fn render_member(
         chrome: &chrome,
         slug: overview.space.slug.clone(),
         standing: standing_name(locale, detail.standing),
-        rule: locale.t(&format!("standing-rule-{}", detail.standing.as_str())),
+        rule: standing_story(app, visit, space, &detail.user, detail.standing)
+            .unwrap_or_else(|| locale.t(&format!("standing-rule-{}", detail.standing.as_str()))),
         next: detail
             .next
             .as_ref()
