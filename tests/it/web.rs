@@ -1444,8 +1444,8 @@ async fn members_change_their_charter_by_a_vote_in_the_browser() {
         Some("true")
     );
     assert_eq!(invalid.field("title"), "Deux relectures");
-    // Changing a locked field anyway changes nothing: it is not sent.
-    let nothing = camille
+    // A locked field changed anyway: refused in words, next to it.
+    let locked = camille
         .post(
             "/spaces/quartier/proposals/new",
             &[
@@ -1455,7 +1455,19 @@ async fn members_change_their_charter_by_a_vote_in_the_browser() {
             ],
         )
         .await;
-    assert_eq!(nothing.status, StatusCode::BAD_REQUEST);
+    assert_eq!(locked.status, StatusCode::BAD_REQUEST);
+    assert!(
+        locked
+            .texts(".error-summary")
+            .concat()
+            .contains("Règle verrouillée")
+    );
+    assert!(
+        locked
+            .texts(".field-error")
+            .concat()
+            .contains("Verrouillée par un espace englobant")
+    );
     let opened = camille
         .post(
             "/spaces/quartier/proposals/new",

@@ -580,7 +580,9 @@ pub async fn propose_charter_change(
             continue;
         };
         let value = normalized(field.kind, value);
-        if field.locked || value == field.value {
+        // A locked field sent changed anyway (a stale form, a hand-made
+        // request) goes to the engine, which refuses it in words.
+        if value == field.value {
             continue;
         }
         set_path(&mut patch, &field.path, field_value(field.kind, &value));
