@@ -14,7 +14,8 @@
 //! `OSTROM_BENCH_BINARY` runs the same harness against another build.
 //!
 //! Run with `cargo bench --bench foundation`. `OSTROM_BENCH_SECONDS` sets the
-//! length of each throughput run (default 5).
+//! length of each throughput run (default 5); `OSTROM_BENCH_ONLY=writes`
+//! stops after the edits (to profile or compare the write path alone).
 
 use std::process::Command;
 mod support;
@@ -252,6 +253,9 @@ async fn run() {
     throughput(&client, &base, &token, 8, seconds).await;
     let many = throughput(&client, &base, &token, 64, seconds).await;
     println!("| 64 writers vs 1 | | {:.1}× | |", many / one);
+    if std::env::var("OSTROM_BENCH_ONLY").as_deref() == Ok("writes") {
+        return;
+    }
 
     // About 11 KB of JSON, as in the issue that set the goal.
     let text =

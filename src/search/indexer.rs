@@ -20,9 +20,13 @@ use tantivy::{IndexWriter, TantivyDocument};
 use super::{IndexDoc, Payload, Resume, SCHEMA_VERSION, SearchError, SearchIndex};
 use crate::model::{EventSeq, PageId};
 
-/// Between two commits while changes flow (an edit is searchable within
-/// about this, well under the promised second).
+/// Between two commits once the indexer has caught up (an edit is
+/// searchable within about this, well under the promised second).
 const COMMIT_EVERY: Duration = Duration::from_millis(100);
+/// Between two commits while edits keep coming faster than it indexes:
+/// each commit makes a segment to write and later merge, so under load
+/// fewer, larger ones cost less, still well under the promised second.
+const COMMIT_EVERY_UNDER_LOAD: Duration = Duration::from_millis(400);
 /// How often to look for new durable events when idle.
 const POLL_EVERY: Duration = Duration::from_millis(10);
 const EVENTS_PER_ROUND: usize = 1024;
@@ -249,7 +253,13 @@ impl Worker {
                     .map(|last| pending = last);
             }
             let dirty = pending > self.committed;
-            if outcome.is_ok() && dirty && (stopping || last_commit.elapsed() >= COMMIT_EVERY) {
+            let behind = pending < self.feed.durable_seq();
+            let due = if behind {
+                COMMIT_EVERY_UNDER_LOAD
+            } else {
+                COMMIT_EVERY
+            };
+            if outcome.is_ok() && dirty && (stopping || last_commit.elapsed() >= due) {
                 outcome = self.commit(pending);
                 last_commit = Instant::now();
             }

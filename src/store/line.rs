@@ -19,7 +19,13 @@ pub(super) fn put_revision(tx: &Tx<'_>, page: &Page, revision: &Revision) -> Res
 
 /// Records `author` among the writers of the page's published revisions.
 pub(super) fn note_author(tx: &Tx<'_>, page: PageId, author: UserId) -> Result<(), Abort> {
-    tx.put_raw(TreeId::PageAuthors, &pair_key(page, author), &[])
+    let key = pair_key(page, author);
+    // Most edits are by someone who wrote the page before: a read costs
+    // less than a write the flush must carry.
+    if tx.get_raw(TreeId::PageAuthors, &key)?.is_some() {
+        return Ok(());
+    }
+    tx.put_raw(TreeId::PageAuthors, &key, &[])
 }
 
 pub(super) fn load_page(tx: &Tx<'_>, id: PageId) -> Result<(Vec<u8>, Page), Abort> {
