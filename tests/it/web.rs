@@ -1054,11 +1054,10 @@ async fn spaces_are_created_joined_explained_and_left_from_the_browser() {
             ],
         )
         .await;
+    assert_eq!(appointed.status, StatusCode::OK, "{}", appointed.text);
     assert_eq!(
-        appointed.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        appointed.text
+        appointed.texts(".member-page .notice"),
+        ["Nouveau statut : relecteur. La nomination est inscrite au journal public."]
     );
     let member = amina.get("/spaces/donnees-ouvertes/members/amina").await;
     assert!(

@@ -765,6 +765,7 @@ member-ladder-next = the charter’s next step
 member-ladder-too-heavy = heavier than the next step: not allowed
 member-sanction-button = Issue the sanction
 member-sanctioned = The sanction is issued and in the public log.
+member-appointed = New standing: { $standing }. The appointment is in the public log.
 dispute-heading = Dispute this page
 dispute-reason = Why it is disputed
 dispute-help = The page is then locked to reviewers (or as the charter says) until members settle it by a vote; talk it over on the talk page.

@@ -765,6 +765,7 @@ member-ladder-next = l’étape suivante selon la charte
 member-ladder-too-heavy = plus lourde que l’étape suivante : interdite
 member-sanction-button = Prononcer la sanction
 member-sanctioned = La sanction est prononcée et inscrite au journal public.
+member-appointed = Nouveau statut : { $standing }. La nomination est inscrite au journal public.
 dispute-heading = Contester cette page
 dispute-reason = Pourquoi elle est contestée
 dispute-help = La page est alors réservée aux relecteurs (ou selon la charte) jusqu’à ce que les membres tranchent par un vote ; discutez-en sur la page de discussion.

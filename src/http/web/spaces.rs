@@ -793,7 +793,23 @@ pub async fn member_submit(
         })?;
     let reason = Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty());
     match app.appoint(actor, &space, &user, standing, reason).await {
-        Ok(_) => Ok(Redirect::to(&member_url(&space, &user)).into_response()),
+        Ok(_) => {
+            let said = visit.locale.t_with(
+                "member-appointed",
+                &[(
+                    "standing",
+                    Arg::Text(&standing_name(visit.locale, standing)),
+                )],
+            );
+            render_member(
+                &app,
+                &visit,
+                &space,
+                &user,
+                (Some(said), None),
+                StatusCode::OK,
+            )
+        }
         Err(error) => {
             let (problem, status) = Refusal::shown(&visit, error)?;
             render_member(&app, &visit, &space, &user, (None, Some(problem)), status)
